@@ -1,0 +1,42 @@
+"""Alembic environment: runs against a connection handed over by ``registry.migrate`` or DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+
+from registry.db import create_db_engine
+from registry.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        compare_server_default=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        run_migrations(connection)
+        return
+    url = config.get_main_option("sqlalchemy.url") or os.environ["DATABASE_URL"]
+    engine = create_db_engine(url)
+    with engine.connect() as conn:
+        run_migrations(conn)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline (--sql) migrations are not supported: run them against a database")
+run_online()

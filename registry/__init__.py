@@ -1,0 +1,1 @@
+"""registry: US A2P 10DLC registration and compliance."""

@@ -1,0 +1,113 @@
+"""The application factory: ``create_app()`` built from small ``configure_*`` steps."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, g
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+from registry import models  # noqa: F401  (complete metadata before anything queries)
+from registry.config import PROJECT_ROOT, build_config
+from registry.db import Database, get_session
+from registry.web.edge import RegistryFlask
+
+csrf = CSRFProtect()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then the environment, then ``config`` (tests pass overrides here)."""
+    settings = build_config(config)
+    app = RegistryFlask(
+        "registry",
+        root_path=str(PROJECT_ROOT / "registry"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "registry" / "static"),
+        instance_path=settings["INSTANCE_PATH"],
+    )
+    app.config.update(settings)
+    configure_logging(app)
+    configure_db(app)
+    configure_auth(app)
+    configure_templates(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def configure_db(app: Flask) -> None:
+    Database(app.config["DATABASE_URL"]).init_app(app)
+
+
+def configure_auth(app: Flask) -> None:
+    from registry.auth.models import User
+
+    csrf.init_app(app)
+    login_manager = LoginManager(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(token: str) -> User | None:
+        user_id, _, session_token = token.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = get_session().get(User, int(user_id))
+        if user is None or not user.is_active or user.session_token != session_token:
+            return None
+        return user
+
+
+def configure_templates(app: Flask) -> None:
+    from registry.web import context
+
+    context.init_app(app)
+
+    @app.template_filter("localtime")
+    def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M %Z") -> str:
+        """A UTC time shown in the current organization's time zone."""
+        if value is None:
+            return "—"
+        org = g.get("organization")
+        zone = ZoneInfo(org.timezone) if org else ZoneInfo("UTC")
+        return value.astimezone(zone).strftime(fmt)
+
+    @app.template_filter("utc")
+    def utc(value: datetime | None) -> str:
+        return value.strftime("%Y-%m-%d %H:%M:%S UTC") if value else "—"
+
+
+def register_blueprints(app: Flask) -> None:
+    from registry.web import converters
+
+    converters.init_app(app)
+    from registry.audit.views import bp as audit_bp
+    from registry.auth.views import bp as auth_bp
+    from registry.brands.views import bp as brands_bp
+    from registry.campaigns.views import bp as campaigns_bp
+    from registry.dashboard.views import bp as dashboard_bp
+
+    for bp in (auth_bp, dashboard_bp, brands_bp, campaigns_bp, audit_bp):
+        app.register_blueprint(bp)
+
+    @app.route("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+
+def register_error_handlers(app: Flask) -> None:
+    from registry.web.errors import register_error_handlers as register
+
+    register(app)

@@ -1,0 +1,146 @@
+"""Hashing and verifying the per-organization audit chain.
+
+Each event stores the hash of the previous event and its own SHA-256 over a canonical JSON serialization of
+its content (sorted keys, no whitespace, UTF-8, times as ISO 8601 UTC with microseconds). Appends are
+serialized per organization — PostgreSQL: a transaction-scoped advisory lock; SQLite: every writing
+transaction begins IMMEDIATE, which already serializes writers — so concurrent writers never fork the chain;
+the unique ``(organization_id, seq)`` constraint is the last line of defence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from .models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+#: first key of the two-key PostgreSQL advisory lock; the second is the organization id
+ADVISORY_LOCK_CLASS = 0x10D1C  # "10DLC"
+
+HASHED_FIELDS = ("organization_id", "seq", "occurred_at", "actor_id", "actor", "action", "entity_type",
+                 "entity_id", "summary", "changes", "prev_hash")
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` reduced to JSON types that survive a round trip through either database unchanged."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Enum):
+        return jsonable(value.value)
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float | Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+def format_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def event_hash(event: AuditEvent) -> str:
+    data = {name: getattr(event, name) for name in HASHED_FIELDS}
+    data["occurred_at"] = format_time(event.occurred_at)
+    data["changes"] = jsonable(event.changes or {})
+    return hashlib.sha256(canonical(data)).hexdigest()
+
+
+def lock_chain(session: Session, organization_id: int) -> None:
+    """Serialize appends to one organization's chain until the transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_CLASS, organization_id)))
+
+
+def append(session: Session, event: AuditEvent) -> AuditEvent:
+    """Link ``event`` to the end of its organization's chain, hash it and add it to the session."""
+    lock_chain(session, event.organization_id)
+    head = session.get(AuditChainHead, event.organization_id, populate_existing=True)
+    if head is None:
+        head = AuditChainHead(organization_id=event.organization_id, seq=0, hash=GENESIS)
+        session.add(head)
+    event.seq = head.seq + 1
+    event.prev_hash = head.hash
+    event.changes = jsonable(event.changes or {})
+    event.hash = event_hash(event)
+    head.seq, head.hash = event.seq, event.hash
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    organization_id: int
+    seq: int | None
+    event_id: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"event #{self.seq} (id {self.event_id})" if self.seq is not None else "chain head"
+        return f"organization {self.organization_id}: {where}: {self.problem}"
+
+
+def verify_organization(session: Session, organization_id: int) -> ChainProblem | None:
+    """Re-check one chain; return the first problem found, or ``None`` when it is intact."""
+    expected_seq, prev_hash, last = 1, GENESIS, None
+    events = _events(session, organization_id)
+    try:
+        for event in events:
+            problem = _check_event(event, expected_seq, prev_hash)
+            if problem:
+                return ChainProblem(organization_id, event.seq, event.id, problem)
+            expected_seq, prev_hash, last = event.seq + 1, event.hash, event
+    finally:
+        events.close()
+    head = session.get(AuditChainHead, organization_id)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    last_seq = last.seq if last else 0
+    if (head_seq, head_hash) != (last_seq, prev_hash):
+        return ChainProblem(organization_id, None, None,
+                            f"the chain ends at event #{last_seq} but its head records event #{head_seq}: "
+                            "events were deleted from (or added to) the end behind the application's back")
+    return None
+
+
+def _check_event(event: AuditEvent, expected_seq: int, prev_hash: str) -> str | None:
+    if event.seq != expected_seq:
+        kind = "missing (deleted)" if event.seq > expected_seq else "duplicated or reordered"
+        return f"expected event #{expected_seq} here; events are {kind}"
+    if event.prev_hash != prev_hash:
+        return "its link to the previous event is broken: an event before it was deleted, inserted or reordered"
+    if event_hash(event) != event.hash:
+        return "its content does not match its hash: the row was altered"
+    return None
+
+
+def _events(session: Session, organization_id: int) -> Iterator[AuditEvent]:
+    """Stream the chain in order (a server-side cursor on PostgreSQL, closed even when the caller stops early)."""
+    stmt = (sa.select(AuditEvent).where(AuditEvent.organization_id == organization_id)
+            .order_by(AuditEvent.seq, AuditEvent.id).execution_options(yield_per=1000))
+    result = session.scalars(stmt)
+    try:
+        for event in result:
+            yield event
+            session.expunge(event)
+    finally:
+        result.close()

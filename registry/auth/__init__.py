@@ -1,0 +1,1 @@
+"""Organizations, users, memberships with roles, and logging in."""

@@ -1,0 +1,1 @@
+"""Brands: the legal business behind the messages, registered with TCR."""

@@ -1,0 +1,1 @@
+"""The start page: the organization's brands and campaigns with their state."""

@@ -1,0 +1,1 @@
+"""Phone numbers (10DLC long codes) and their assignment to campaigns."""

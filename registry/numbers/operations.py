@@ -1,0 +1,77 @@
+"""Adding numbers and assigning them to campaigns. Flushes, never commits; every change is audited."""
+
+from __future__ import annotations
+
+import phonenumbers
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from registry.audit import Actor
+from registry.auth.models import Organization
+from registry.campaigns.models import Campaign
+from registry.errors import IntegrityViolation, UserValueError
+from registry.records import create_record, delete_record, update_record
+from registry.states import AssignmentStatus, RegistrationStatus
+
+from .models import PhoneNumber
+
+
+def normalize_number(raw: str) -> str:
+    """``raw`` as E.164; US numbers may be written without +1. Only valid US/CA numbers are 10DLC."""
+    try:
+        parsed = phonenumbers.parse(raw, "US")
+    except phonenumbers.NumberParseException:
+        raise UserValueError(f"{raw!r} is not a phone number.", field="e164") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise UserValueError(f"{raw!r} is not a valid phone number.", field="e164")
+    if phonenumbers.region_code_for_number(parsed) not in ("US", "CA", "PR", "VI", "GU", "AS", "MP"):
+        raise UserValueError(f"{raw!r} is not a US or Canadian number; 10DLC covers North American long "
+                             "codes only.", field="e164")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def add_number(session: Session, org: Organization, raw: str, *, actor: Actor, label: str = "") -> PhoneNumber:
+    e164 = normalize_number(raw)
+    if session.scalar(sa.select(PhoneNumber.id).where(PhoneNumber.organization_id == org.id,
+                                                      PhoneNumber.e164 == e164)):
+        raise IntegrityViolation(f"{e164} is already in your organization's numbers.", field="e164")
+    number = PhoneNumber(organization_id=org.id, e164=e164, label=label.strip())
+    return create_record(session, number, actor=actor, entity_type="phone_number", label=f"Number {e164}")
+
+
+def assign_number(session: Session, number: PhoneNumber, campaign: Campaign, *, actor: Actor,
+                  expected_version: int | None = None) -> None:
+    """Link the number to an approved campaign (pending until the provider confirms)."""
+    if campaign.organization_id != number.organization_id:
+        raise UserValueError("The campaign belongs to another organization.", field="campaign")
+    if campaign.status != RegistrationStatus.APPROVED:
+        raise UserValueError(f"Numbers can only be assigned to an approved campaign; {campaign.reference} is "
+                             f"{campaign.status.label.lower()}.", field="campaign")
+    if number.campaign_id not in (None, campaign.id):
+        raise UserValueError(f"{number.e164} is assigned to another campaign; unassign it first "
+                             "(a number serves one campaign at a time).", field="campaign")
+    update_record(session, number, {"campaign_id": campaign.id, "assignment_status": AssignmentStatus.PENDING},
+                  actor=actor, entity_type="phone_number", label=number.e164, expected_version=expected_version,
+                  action="assign", summary=f"{number.e164} assigned to campaign {campaign.reference}")
+
+
+def mark_assigned(session: Session, number: PhoneNumber, *, actor: Actor) -> None:
+    """The provider confirmed the assignment."""
+    from registry.db import utcnow
+
+    update_record(session, number, {"assignment_status": AssignmentStatus.ASSIGNED, "assigned_at": utcnow()},
+                  actor=actor, entity_type="phone_number", label=number.e164, expected_version=None,
+                  action="status", summary=f"{number.e164} assignment confirmed")
+
+
+def unassign_number(session: Session, number: PhoneNumber, *, actor: Actor) -> None:
+    update_record(session, number, {"campaign_id": None, "assignment_status": AssignmentStatus.UNASSIGNED,
+                                    "assigned_at": None},
+                  actor=actor, entity_type="phone_number", label=number.e164, expected_version=None,
+                  action="unassign", summary=f"{number.e164} unassigned")
+
+
+def delete_number(session: Session, number: PhoneNumber, *, actor: Actor) -> None:
+    if number.campaign_id is not None:
+        raise UserValueError(f"Unassign {number.e164} from its campaign before removing it.")
+    delete_record(session, number, actor=actor, entity_type="phone_number", label=f"Number {number.e164}")

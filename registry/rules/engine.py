@@ -1,0 +1,136 @@
+"""The one entry point every caller uses: forms, the CLI, the API and the pre-submission gate.
+
+A *check* is a function ``(ctx) -> Iterable[Finding]`` registered with :func:`check` for the rule IDs it can
+report. Checks live in ``registry.rules.checks.<family>`` and are discovered on first use, so adding a family
+means adding a module, nothing else.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .catalog import CATALOG, get_rule
+from .report import Finding, Report, Severity
+
+BRAND = "brand"
+CAMPAIGN = "campaign"
+BOTH = "both"
+ANY = "any"
+
+
+@dataclass(slots=True)
+class LintContext:
+    """What a check sees: the payloads (TCR field names), the day, and optional database state.
+
+    ``state`` is supplied by callers that know more than the payload (the workflow and submission gates):
+    e.g. ``{"brand_reference_ids": {...}, "campaign_count": 12, "number_count": 60}``. Payload-only callers
+    (``registry lint``) leave it empty and state-scope checks stay silent.
+    """
+
+    brand: Mapping[str, Any] | None
+    campaign: Mapping[str, Any] | None
+    today: date
+    state: Mapping[str, Any] = field(default_factory=dict)
+    #: scratch space shared by checks of one run (parsed values, normalised text); keys are module-private
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+CheckFn = Callable[[LintContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    fn: CheckFn
+    rules: tuple[str, ...]
+    needs: str
+
+
+_CHECKS: list[Check] = []
+_discovered = False
+
+
+def check(*rule_ids: str, needs: str = ANY) -> Callable[[CheckFn], CheckFn]:
+    """Register a check for ``rule_ids``; ``needs`` says which payload must be present for it to run."""
+    if not rule_ids:
+        raise TypeError("a check must name at least one rule ID")
+    if needs not in (BRAND, CAMPAIGN, BOTH, ANY):
+        raise ValueError(f"needs={needs!r}")
+    for rule_id in rule_ids:
+        get_rule(rule_id)  # fail at import time on a typo
+
+    def register(fn: CheckFn) -> CheckFn:
+        _CHECKS.append(Check(fn, rule_ids, needs))
+        return fn
+
+    return register
+
+
+def finding(rule_id: str, field: str | None, message: str, *, hint: str | None = None,
+            severity: Severity | str | None = None) -> Finding:
+    """Build a finding with the catalog's severity and hint unless the check needs a specific one."""
+    rule = get_rule(rule_id)
+    return Finding(
+        rule=rule_id,
+        severity=Severity(severity) if severity is not None else rule.severity,
+        field=field,
+        message=message,
+        hint=hint or rule.hint,
+    )
+
+
+def discover() -> list[Check]:
+    """Import every module of ``registry.rules.checks`` once, registering its checks."""
+    global _discovered
+    if not _discovered:
+        from . import checks
+
+        for info in sorted(pkgutil.iter_modules(checks.__path__), key=lambda i: i.name):
+            importlib.import_module(f"{checks.__name__}.{info.name}")
+        _discovered = True
+    return _CHECKS
+
+
+def _applies(chk: Check, brand: object, campaign: object) -> bool:
+    if chk.needs == BRAND:
+        return brand is not None
+    if chk.needs == CAMPAIGN:
+        return campaign is not None
+    if chk.needs == BOTH:
+        return brand is not None and campaign is not None
+    return brand is not None or campaign is not None
+
+
+def lint(brand: Mapping[str, Any] | None = None, campaign: Mapping[str, Any] | None = None, *,
+         today: date | None = None, state: Mapping[str, Any] | None = None) -> Report:
+    """Check a brand and/or campaign payload (TCR CSP API field names) against every rule in force ``today``.
+
+    When both are given the campaign is checked against that brand (brand name in samples, entity rules).
+    """
+    today = today or date.today()
+    ctx = LintContext(brand=brand, campaign=campaign, today=today, state=state or {})
+    in_force, fns = _plan(today, brand is not None, campaign is not None, len(discover()))
+    report = Report()
+    findings = report.findings
+    for fn in fns:
+        found = fn(ctx)
+        if found:
+            findings.extend(f for f in found if f.rule in in_force)
+    report.sort()
+    return report
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(today: date, has_brand: bool, has_campaign: bool, registered: int) -> tuple[frozenset[str], tuple[CheckFn, ...]]:
+    """The rules in force on ``today`` and the checks to run for this combination of payloads, worked out once
+    per day and combination (``registered`` keys the cache to the number of registered checks)."""
+    in_force = frozenset(rule_id for rule_id, rule in CATALOG.items() if rule.in_force(today))
+    brand, campaign = (True if has_brand else None), (True if has_campaign else None)
+    fns = tuple(chk.fn for chk in _CHECKS[:registered]
+                if _applies(chk, brand, campaign) and not in_force.isdisjoint(chk.rules))
+    return in_force, fns

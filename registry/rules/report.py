@@ -1,0 +1,91 @@
+"""Findings and the report that ``lint()`` returns."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.StrEnum):
+    """How bad a finding is.
+
+    ``error``: TCR refuses the payload, or carrier review rejects it in practice.
+    ``warning``: a real rejection risk the officer must acknowledge with a reason.
+    ``info``: guidance, or a check that needs a live lookup.
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Verdict(enum.StrEnum):
+    REJECT = "reject"
+    WARN = "warn"
+    PASS = "pass"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found on one field.
+
+    ``field`` is the TCR API field name (``sample2``, ``ein``); a prefix ``brand.``/``campaign.`` is never used:
+    the rule ID says which object it concerns. Cross-object findings name the campaign field.
+    """
+
+    rule: str
+    severity: Severity
+    field: str | None
+    message: str
+    hint: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass(slots=True)
+class Report:
+    """All findings of one lint run, most severe first."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> Verdict:
+        severities = {f.severity for f in self.findings}
+        if Severity.ERROR in severities:
+            return Verdict.REJECT
+        if Severity.WARNING in severities:
+            return Verdict.WARN
+        return Verdict.PASS
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    def rules(self) -> set[str]:
+        """The IDs of every rule that produced a finding."""
+        return {f.rule for f in self.findings}
+
+    def for_field(self, name: str) -> list[Finding]:
+        return [f for f in self.findings if f.field == name]
+
+    def sort(self) -> None:
+        self.findings.sort(key=lambda f: (f.severity.rank, f.field or "", f.rule))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict.value, "findings": [f.to_dict() for f in self.findings]}
