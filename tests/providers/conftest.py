@@ -1,0 +1,186 @@
+"""Fixtures for the provider tests: no network but loopback, a simulator, a webhook receiver, providers."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from registry.providers.http import CallRecord, RetryPolicy
+from registry.providers.simulator import Simulator, run_simulator
+from registry.providers.telnyx import TelnyxProvider
+
+START = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+
+
+class NonLoopbackConnection(OSError):
+    """A test tried to reach an address outside 127.0.0.0/8 and ::1."""
+
+
+def _is_loopback(host: Any) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode()
+    if not isinstance(host, str):
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class NetworkGuard:
+    """Records attempts to leave the machine; the test fails at teardown if there were any."""
+
+    violations: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(autouse=True)
+def network_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkGuard]:
+    """Fail any test that opens a connection to a non-loopback address (checked before connecting)."""
+    guard = NetworkGuard()
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_create = socket.create_connection
+
+    def check(family: int, address: Any) -> None:
+        if family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+            guard.violations.append(str(address))
+            raise NonLoopbackConnection(f"test tried to connect to {address!r}: only loopback is allowed")
+
+    def connect(self: socket.socket, address: Any) -> None:
+        check(self.family, address)
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        check(self.family, address)
+        return real_connect_ex(self, address)
+
+    def create_connection(address: Any, *args: Any, **kwargs: Any) -> socket.socket:
+        check(socket.AF_INET, address)
+        return real_create(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    yield guard
+    if guard.violations:
+        pytest.fail(f"non-loopback connection attempted: {guard.violations}")
+
+
+@pytest.fixture
+def sim() -> Iterator[Simulator]:
+    """A fresh simulator on an ephemeral loopback port, clock frozen at START."""
+    with run_simulator(start=START, seed=7) as simulator:
+        yield simulator
+
+
+@dataclass
+class Received:
+    """One webhook request the receiver got."""
+
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class Receiver:
+    """A loopback HTTP endpoint that records webhook deliveries."""
+
+    def __init__(self) -> None:
+        self.requests: list[Received] = []
+        self.status = 200
+        self.on_request: Callable[[Received], None] | None = None
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                item = Received(self.path, dict(self.headers.items()), body)
+                outer.requests.append(item)
+                if outer.on_request is not None:
+                    outer.on_request(item)
+                self.send_response(outer.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/webhooks/telnyx/acct-1"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on loopback."""
+    r = Receiver()
+    yield r
+    r.close()
+
+
+@dataclass
+class Harness:
+    """A provider wired to the simulator, with its call records and the sleeps it asked for."""
+
+    provider: TelnyxProvider
+    calls: list[CallRecord]
+    sleeps: list[float]
+
+
+@pytest.fixture
+def make_provider(sim: Simulator) -> Iterator[Callable[..., Harness]]:
+    """Build TelnyxProviders against the simulator; sleeps are recorded, never slept."""
+    made: list[TelnyxProvider] = []
+
+    def make(**kwargs: Any) -> Harness:
+        api_key = kwargs.pop("api_key", sim.api_key)
+        calls: list[CallRecord] = []
+        sleeps: list[float] = []
+        options: dict[str, Any] = {
+            "base_url": sim.telnyx_base_url,
+            "webhook_public_key": sim.public_key,
+            "timeout": (1.0, 2.0),
+            "retry": RetryPolicy(max_attempts=4, backoff_base=0.5, backoff_max=8.0),
+            "recorder": calls.append,
+            "sleep": sleeps.append,
+            "account": "acct-1",
+        }
+        options.update(kwargs)
+        provider = TelnyxProvider(api_key, **options)
+        made.append(provider)
+        return Harness(provider, calls, sleeps)
+
+    yield make
+    for provider in made:
+        provider.close()
+
+
+@pytest.fixture
+def harness(make_provider: Callable[..., Harness]) -> Harness:
+    """The default provider harness."""
+    return make_provider()
