@@ -36,6 +36,7 @@ test-sqlite: $(VENV)/.installed-test
 
 ## benchmarks: each prints its figures
 bench: $(VENV)/.installed-test
+	scripts/ensure-system-packages
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 lint: $(VENV)/.installed-test

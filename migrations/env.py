@@ -6,17 +6,32 @@ import os
 
 from alembic import context
 
-from registry.db import create_db_engine
+import sqlalchemy as sa
+
+from registry.db import UTCDateTime, create_db_engine
 from registry.models import Base
 
 config = context.config
 target_metadata = Base.metadata
 
 
+def render_item(type_: str, obj, autogen_context):
+    """Render our column types as plain SQLAlchemy types, so migrations never import application code."""
+    if type_ != "type":
+        return False
+    if isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    if isinstance(obj, sa.JSON) and "postgresql" in getattr(obj, "_variant_mapping", {}):
+        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+        return "sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')"
+    return False
+
+
 def run_migrations(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        render_item=render_item,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         compare_server_default=True,

@@ -93,13 +93,17 @@ def register_blueprints(app: Flask) -> None:
     from registry.web import converters
 
     converters.init_app(app)
+    from registry.api.views import bp as api_bp
     from registry.audit.views import bp as audit_bp
     from registry.auth.views import bp as auth_bp
     from registry.brands.views import bp as brands_bp
     from registry.campaigns.views import bp as campaigns_bp
     from registry.dashboard.views import bp as dashboard_bp
+    from registry.numbers.views import bp as numbers_bp
+    from registry.reviews.views import bp as reviews_bp
+    from registry.rules_page import bp as rules_bp
 
-    for bp in (auth_bp, dashboard_bp, brands_bp, campaigns_bp, audit_bp):
+    for bp in (auth_bp, dashboard_bp, brands_bp, campaigns_bp, numbers_bp, reviews_bp, rules_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
 
     @app.route("/health")

@@ -174,5 +174,15 @@ def serve(host: str, port: int, threads: int) -> None:
     waitress_serve(app, host=host, port=port, threads=threads, ident="registry")
 
 
+def _feature_commands() -> None:
+    """Commands whose code lives with their feature (they need no app unless they say so)."""
+    from registry.rules.cli import lint_command
+
+    cli.add_command(lint_command)
+
+
+_feature_commands()
+
+
 def main() -> None:
     cli(prog_name="registry")

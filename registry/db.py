@@ -133,8 +133,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin") or sqlite_begin.get()
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return
+        conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin') or sqlite_begin.get()}")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

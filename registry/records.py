@@ -6,6 +6,7 @@ forms, the rule engine, the API and the audit trail).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -69,7 +70,22 @@ def ensure_unique_reference(session: Session, model: type, organization_id: int,
                                  field="referenceId")
 
 
-def create_record(session: Session, obj: M, *, actor: Actor, entity_type: str, label: str) -> M:
+def apply_scalar_defaults(obj: Any) -> None:
+    """Fill unset columns with their scalar defaults now (SQLAlchemy applies them only at INSERT), so the
+    object can be checked before it is first written."""
+    mapper = sa.inspect(type(obj))
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        if getattr(obj, attr.key) is None and column.default is not None and column.default.is_scalar:
+            setattr(obj, attr.key, column.default.arg)
+
+
+def create_record(session: Session, obj: M, *, actor: Actor, entity_type: str, label: str,
+                  derive: Callable[[Any], object] | None = None) -> M:
+    """Insert ``obj`` and record every field it was created with; ``derive`` as in :func:`update_record`."""
+    if derive is not None:
+        apply_scalar_defaults(obj)
+        derive(obj)
     session.add(obj)
     session.flush()
     attrs = [a.key for a in sa.inspect(type(obj)).column_attrs]
@@ -79,16 +95,24 @@ def create_record(session: Session, obj: M, *, actor: Actor, entity_type: str, l
     return obj
 
 
-_NOT_AUDITED = frozenset({"id", "organization_id", "version", "created_at", "updated_at", "created_by_id"})
+#: bookkeeping columns, not facts about the registration
+_NOT_AUDITED = frozenset({"id", "organization_id", "version", "created_at", "updated_at", "created_by_id",
+                          "lint_errors", "lint_warnings"})
 
 
 def update_record(session: Session, obj: Any, values: dict[str, Any], *, actor: Actor, entity_type: str,
                   label: str, expected_version: int | None, action: str = "update",
-                  summary: str | None = None) -> dict[str, list[Any]]:
-    """Apply ``values`` (attribute names); record the diff. Returns ``{field: [old, new]}``."""
+                  summary: str | None = None, derive: Callable[[Any], object] | None = None) -> dict[str, list[Any]]:
+    """Apply ``values`` (attribute names); record the diff. Returns ``{field: [old, new]}``.
+
+    ``derive`` updates bookkeeping columns from the new values before the row is written, so one save is one
+    UPDATE (one version step).
+    """
     check_version(obj, expected_version, what=f"The {entity_type.replace('_', ' ')} {label}")
     changes = apply_changes(obj, values)
     if changes:
+        if derive is not None:
+            derive(obj)
         session.flush()
         record(session, organization_id=obj.organization_id, actor=actor, action=action,
                entity_type=entity_type, entity_id=obj.id,

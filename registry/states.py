@@ -86,3 +86,26 @@ class Role(LabeledEnum):
     VIEWER = "viewer"
 
     __labels__ = {"compliance_officer": "Compliance officer"}
+
+
+class CarrierState(LabeledEnum):
+    """A campaign's state at one carrier (TCR ``operationStatus`` per MNO, normalized)."""
+
+    UNKNOWN = "unknown"
+    REVIEW = "review"
+    REGISTERED = "registered"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+    __labels__ = {"review": "In review"}
+
+
+#: MNO network ids (TCR ``mnoId``) and their names; the map is open-ended, unknown ids show as their number
+CARRIERS = {
+    "10017": "AT&T",
+    "10035": "T-Mobile",
+    "10037": "US Cellular",
+    "10038": "Verizon Wireless",
+    "10631": "ClearSky",
+    "10901": "Interop",
+}

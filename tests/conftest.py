@@ -133,15 +133,18 @@ def db(app):
     """A session for arranging data and checking results (outside any app context: requests made by the test
     client must get their own app context, ``g`` and session, as in production).
 
-    Its SQLite transactions begin DEFERRED so a read in the test never blocks the request under test; call
-    ``db.rollback()`` before re-reading what a request changed (it ends the snapshot and expires objects).
+    On SQLite it runs in autocommit mode: a read in the test never holds a snapshot or a lock that would block
+    (or be invalidated by) the request under test. Call ``db.rollback()`` before re-reading what a request
+    changed, so objects loaded earlier are refreshed.
     """
     from sqlalchemy.orm import Session
 
     from registry.db import get_database
 
-    engine = get_database(app).engine.execution_options(sqlite_begin="DEFERRED")
-    with Session(engine, expire_on_commit=False) as session:
+    engine = get_database(app).engine
+    if engine.dialect.name == "sqlite":
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    with Session(engine) as session:
         yield session
 
 

@@ -27,6 +27,8 @@ BRAND_PAYLOAD = {
     "email": "support@acmedental.com",
     "website": "https://www.acmedental.com",
     "vertical": "HEALTHCARE",
+    "brandRelationship": "SMALL_ACCOUNT",
+    "altBusinessIdType": "NONE",
 }
 
 CAMPAIGN_PAYLOAD = {

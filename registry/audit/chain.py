@@ -19,6 +19,7 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from .models import AuditChainHead, AuditEvent
@@ -65,6 +66,15 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical(data)).hexdigest()
 
 
+_LOCKED = "registry.audit.locked_chains"
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_locks(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: its locks are gone
+        session.info.pop(_LOCKED, None)
+
+
 def lock_chain(session: Session, organization_id: int) -> None:
     """Serialize appends to one organization's chain until the transaction ends."""
     if session.get_bind().dialect.name == "postgresql":
@@ -73,8 +83,13 @@ def lock_chain(session: Session, organization_id: int) -> None:
 
 def append(session: Session, event: AuditEvent) -> AuditEvent:
     """Link ``event`` to the end of its organization's chain, hash it and add it to the session."""
-    lock_chain(session, event.organization_id)
-    head = session.get(AuditChainHead, event.organization_id, populate_existing=True)
+    locked: set[int] = session.info.setdefault(_LOCKED, set())
+    if event.organization_id in locked:  # this transaction holds the chain: the head in memory is current
+        head = session.get(AuditChainHead, event.organization_id)
+    else:
+        lock_chain(session, event.organization_id)
+        head = session.get(AuditChainHead, event.organization_id, populate_existing=True)
+        locked.add(event.organization_id)
     if head is None:
         head = AuditChainHead(organization_id=event.organization_id, seq=0, hash=GENESIS)
         session.add(head)
@@ -83,8 +98,7 @@ def append(session: Session, event: AuditEvent) -> AuditEvent:
     event.changes = jsonable(event.changes or {})
     event.hash = event_hash(event)
     head.seq, head.hash = event.seq, event.hash
-    session.add(event)
-    session.flush()
+    session.add(event)  # inserted at the next flush, in the same transaction as the change it records
     return event
 
 

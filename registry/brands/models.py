@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 
 class Brand(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "brand"
-    __table_args__ = (sa.UniqueConstraint("organization_id", "reference"),)
+    __table_args__ = (
+        sa.UniqueConstraint("organization_id", "reference"),
+        #: lists and the dashboard: by state, most recently changed first
+        sa.Index("ix_brand_org_status_updated", "organization_id", "status", "updated_at"),
+        sa.Index("ix_brand_org_updated", "organization_id", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
@@ -40,6 +45,10 @@ class Brand(TimestampMixin, VersionedMixin, Base):
     tcr_brand_id: Mapped[str | None] = mapped_column(sa.String(8), index=True)
     #: the user who created the draft
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    #: errors the rule engine found at the last save (for "drafts with errors" without re-linting every row)
+    lint_errors: Mapped[int] = mapped_column(sa.Integer, default=0)
+    #: warnings the rule engine found at the last save
+    lint_warnings: Mapped[int] = mapped_column(sa.Integer, default=0)
 
     #: TCR ``entityType``: PRIVATE_PROFIT, PUBLIC_PROFIT, NON_PROFIT, GOVERNMENT, SOLE_PROPRIETOR
     entity_type: Mapped[str] = tcr_column("entityType", sa.String(20))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from registry.audit import Actor
 from registry.auth.models import Organization
+from registry.compliance import refresh_lint_counts
 from registry.errors import UserValueError
 from registry.records import (create_record, delete_record, ensure_unique_reference, payload_to_attrs,
                               update_record)
@@ -27,7 +28,8 @@ def create_brand(session: Session, org: Organization, payload: dict[str, Any], *
     _require_identity(values)
     ensure_unique_reference(session, Brand, org.id, values.get("reference"))
     brand = Brand(organization_id=org.id, created_by_id=actor.user_id, **values)
-    return create_record(session, brand, actor=actor, entity_type="brand", label=f"Brand {brand.display_name}")
+    return create_record(session, brand, actor=actor, entity_type="brand", label=f"Brand {brand.display_name}",
+                         derive=refresh_lint_counts)
 
 
 def update_brand(session: Session, brand: Brand, payload: dict[str, Any], *, actor: Actor,
@@ -39,16 +41,19 @@ def update_brand(session: Session, brand: Brand, payload: dict[str, Any], *, act
     _require_identity({**{"entity_type": brand.entity_type, "display_name": brand.display_name}, **values})
     if "reference" in values:
         ensure_unique_reference(session, Brand, brand.organization_id, values["reference"], exclude_id=brand.id)
-    return update_record(session, brand, values, actor=actor, entity_type="brand", label=brand.display_name,
-                         expected_version=expected_version)
+    changes = update_record(session, brand, values, actor=actor, entity_type="brand", label=brand.display_name,
+                            expected_version=expected_version, derive=refresh_lint_counts)
+    if changes:
+        for campaign in brand.campaigns:  # campaign checks read the brand (its name in samples, entity rules)
+            refresh_lint_counts(campaign)
+    return changes
 
 
 def set_brand_status(session: Session, brand: Brand, status: RegistrationStatus, *, actor: Actor,
-                     reason: str = "") -> None:
-    update_record(session, brand, {"status": status}, actor=actor, entity_type="brand",
-                  label=brand.display_name, expected_version=None, action="status",
-                  summary=f"{brand.display_name}: status {brand.status.label} → {status.label}"
-                          + (f" ({reason})" if reason else ""))
+                     reason: str = "", source: str = "workflow") -> None:
+    from registry.lifecycle.operations import change_status
+
+    change_status(session, brand, status, actor=actor, source=source, note=reason)
 
 
 def delete_brand(session: Session, brand: Brand, *, actor: Actor) -> None:

@@ -1,26 +1,148 @@
-"""Brand pages."""
+"""Brand pages: list, the entity-type-first wizard, editing with findings, sending for review, lifecycle."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, g, render_template
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from registry.audit.queries import entity_history
+from forms.brands import ENTITY_ORDER, ENTITY_TYPE_HELP, STEPS, BrandForm, EntityTypeForm, fields_for, required_for
+from registry.auth.permissions import Permission, requires
+from registry.compliance import by_field, lint_brand, summarize
 from registry.db import get_session
+from registry.errors import RegistryError, UserValueError
+from registry.lifecycle.queries import lifecycle
 from registry.records import get_owned
-from registry.revisions.models import Revision
-from registry.tcr import tcr_fields
+from registry.reviews.operations import submit_for_review
+from registry.rules import lint
+from registry.states import RegistrationStatus
+from registry.tcr import to_tcr_payload
+from registry.web.context import current_actor, page_arg
+from registry.web.pagination import paginate
 
+from . import operations as ops
 from .models import Brand
+from .queries import brand_list
 
 bp = Blueprint("brands", __name__)
+
+
+@bp.route("/brands")
+def index():
+    args = {k: request.args.get(k, "").strip() for k in ("q", "status", "entity_type")}
+    page = paginate(get_session(), brand_list(g.organization.id, **args), page=page_arg(),
+                    per_page=current_app.config["PAGE_SIZE"], scalars=False)
+    return render_template("brands/index.html", page=page, filters=args, statuses=list(RegistrationStatus),
+                           entity_types=ENTITY_ORDER)
+
+
+@bp.route("/brands/new", methods=["GET", "POST"])
+@requires(Permission.EDIT)
+def new():
+    entity_type = request.args.get("entityType", "")
+    if entity_type not in ENTITY_TYPE_HELP:
+        return render_template("brands/entity_type.html", form=EntityTypeForm(formdata=None),
+                               choices=[(e, *ENTITY_TYPE_HELP[e]) for e in ENTITY_ORDER])
+    form = BrandForm()
+    if form.validate_on_submit():
+        try:
+            brand = ops.create_brand(get_session(), g.organization, form.payload(entity_type),
+                                     actor=current_actor())
+        except RegistryError as exc:
+            get_session().rollback()
+            form.attach_error(exc)
+        else:
+            _flash_saved(brand)
+            return redirect(url_for(".edit", brand_id=brand.id))
+    report = lint(form.payload(entity_type), None) if form.is_submitted() else None
+    return _render_form(form, entity_type, report, brand=None), 422 if form.is_submitted() else 200
+
+
+@bp.route("/brands/<id:brand_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT)
+def edit(brand_id: int):
+    db = get_session()
+    brand = get_owned(db, Brand, g.organization.id, brand_id)
+    if brand.status not in ops.EDITABLE_STATES:
+        flash(f"{brand.display_name} is {brand.status.label.lower()} and cannot be edited now.", "info")
+        return redirect(url_for(".detail", brand_id=brand.id))
+    entity_type = request.args.get("entityType") or brand.entity_type
+    if entity_type not in ENTITY_TYPE_HELP:
+        abort(404)
+    form = BrandForm(obj=_FormSource(brand))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            changes = ops.update_brand(db, brand, form.payload(entity_type), actor=current_actor(),
+                                       expected_version=_int(form.version.data))
+        except RegistryError as exc:
+            db.rollback()
+            form.attach_error(exc)
+            status = 409 if exc.status_code == 409 else 422
+        else:
+            _flash_saved(brand, changed=bool(changes))
+            return redirect(url_for(".edit", brand_id=brand.id))
+    elif form.is_submitted():
+        status = 422
+    report = lint(form.payload(entity_type), None) if form.is_submitted() else lint_brand(brand)
+    return _render_form(form, entity_type, report, brand=brand), status
+
+
+@bp.route("/brands/<id:brand_id>/submit", methods=["POST"])
+@requires(Permission.EDIT)
+def submit(brand_id: int):
+    brand = get_owned(get_session(), Brand, g.organization.id, brand_id)
+    try:
+        revision = submit_for_review(get_session(), brand, actor=current_actor())
+    except UserValueError as exc:
+        get_session().rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(".detail", brand_id=brand.id))
+    flash(f"Revision {revision.number} of {brand.display_name} is waiting for a compliance officer's review.",
+          "success")
+    return redirect(url_for(".detail", brand_id=brand.id))
+
+
+@bp.route("/brands/<id:brand_id>/delete", methods=["POST"])
+@requires(Permission.EDIT)
+def delete(brand_id: int):
+    brand = get_owned(get_session(), Brand, g.organization.id, brand_id)
+    name = brand.display_name
+    ops.delete_brand(get_session(), brand, actor=current_actor())
+    flash(f"The draft brand {name} was deleted.", "success")
+    return redirect(url_for(".index"))
 
 
 @bp.route("/brands/<id:brand_id>")
 def detail(brand_id: int):
     db = get_session()
     brand = get_owned(db, Brand, g.organization.id, brand_id)
-    revisions = db.scalars(sa.select(Revision).where(Revision.brand_id == brand.id)
-                           .order_by(Revision.number.desc())).all()
-    return render_template("brands/detail.html", brand=brand, fields=tcr_fields(Brand), revisions=revisions,
-                           history=entity_history(db, g.organization.id, "brand", brand.id))
+    report = lint_brand(brand)
+    return render_template("brands/detail.html", brand=brand, report=report, by_field=by_field(report.findings),
+                           fields=fields_for(brand.entity_type), tcr=to_tcr_payload(brand), life=lifecycle(db, brand))
+
+
+class _FormSource:
+    """Presents a Brand under its TCR field names so the form fills itself."""
+
+    def __init__(self, brand: Brand) -> None:
+        self.__dict__.update(to_tcr_payload(brand, skip_empty=False))
+        self.version = brand.version
+
+
+def _render_form(form: BrandForm, entity_type: str, report, *, brand: Brand | None):
+    return render_template("brands/form.html", form=form, brand=brand, entity_type=entity_type,
+                           entity_label=ENTITY_TYPE_HELP[entity_type][0], steps=STEPS,
+                           shown=set(fields_for(entity_type)), required=required_for(entity_type),
+                           report=report, by_field=by_field(report.findings) if report else {},
+                           summary=summarize(report, STEPS) if report else [])
+
+
+def _flash_saved(brand: Brand, *, changed: bool = True) -> None:
+    report = lint_brand(brand)
+    errors, warnings = len(report.errors), len(report.warnings)
+    state = "Draft saved." if changed else "No changes to save."
+    flash(f"{state} The checks found {errors} error(s) and {warnings} warning(s)."
+          + (" Fix the errors before sending it for review." if errors else ""), "success" if not errors else "info")
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None

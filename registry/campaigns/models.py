@@ -6,12 +6,13 @@ Drafts may be incomplete; ``registry.rules`` decides what may be submitted.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.db import Base, TimestampMixin, VersionedMixin, enum_column
+from registry.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, utcnow
 from registry.jsontype import JSONType
 from registry.states import RegistrationStatus
 from registry.tcr import tcr_column
@@ -24,7 +25,12 @@ if TYPE_CHECKING:
 
 class Campaign(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "campaign"
-    __table_args__ = (sa.UniqueConstraint("organization_id", "reference"),)
+    __table_args__ = (
+        sa.UniqueConstraint("organization_id", "reference"),
+        #: lists and the dashboard: by state, most recently changed first
+        sa.Index("ix_campaign_org_status_updated", "organization_id", "status", "updated_at"),
+        sa.Index("ix_campaign_org_updated", "organization_id", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
@@ -39,6 +45,10 @@ class Campaign(TimestampMixin, VersionedMixin, Base):
     tcr_campaign_id: Mapped[str | None] = mapped_column(sa.String(10), index=True)
     #: the user who created the draft
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    #: errors the rule engine found at the last save (for "drafts with errors" without re-linting every row)
+    lint_errors: Mapped[int] = mapped_column(sa.Integer, default=0)
+    #: warnings the rule engine found at the last save
+    lint_warnings: Mapped[int] = mapped_column(sa.Integer, default=0)
 
     #: TCR ``usecase``: e.g. MARKETING, 2FA, MIXED (cannot change after registration)
     usecase: Mapped[str] = tcr_column("usecase", sa.String(50))
@@ -107,6 +117,7 @@ class Campaign(TimestampMixin, VersionedMixin, Base):
     brand: Mapped[Brand] = relationship(back_populates="campaigns")
     created_by: Mapped[User | None] = relationship()
     numbers: Mapped[list[PhoneNumber]] = relationship(back_populates="campaign")
+    media: Mapped[list[CampaignMedia]] = relationship(back_populates="campaign", order_by="CampaignMedia.id")
 
     def __repr__(self) -> str:
         return f"<Campaign {self.reference}>"
@@ -118,3 +129,30 @@ class Campaign(TimestampMixin, VersionedMixin, Base):
     @property
     def samples(self) -> list[str]:
         return [s for s in (self.sample1, self.sample2, self.sample3, self.sample4, self.sample5) if s]
+
+
+class CampaignMedia(Base):
+    """An MMS sample file of a campaign, stored by content hash in ``instance/media/``."""
+
+    __tablename__ = "campaign_media"
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    #: the name it was uploaded with
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    #: MIME type as detected from the content (not as claimed by the browser)
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size_bytes: Mapped[int] = mapped_column(sa.Integer)
+    #: SHA-256 of the content; also its storage key
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    #: when (UTC)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="media")
+
+    @property
+    def audit_label(self) -> str:
+        return self.filename

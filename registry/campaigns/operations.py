@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from registry.audit import Actor
 from registry.auth.models import Organization
 from registry.brands.models import Brand
+from registry.compliance import refresh_lint_counts
 from registry.errors import UserValueError
 from registry.records import (create_record, delete_record, ensure_unique_reference, payload_to_attrs,
                               update_record)
@@ -32,7 +33,7 @@ def create_campaign(session: Session, org: Organization, brand: Brand, payload: 
     values.setdefault("reseller_id", "R000000")
     campaign = Campaign(organization_id=org.id, brand=brand, created_by_id=actor.user_id, **values)
     return create_record(session, campaign, actor=actor, entity_type="campaign",
-                         label=f"Campaign {campaign.reference}")
+                         label=f"Campaign {campaign.reference}", derive=refresh_lint_counts)
 
 
 def update_campaign(session: Session, campaign: Campaign, payload: dict[str, Any], *, actor: Actor,
@@ -47,15 +48,14 @@ def update_campaign(session: Session, campaign: Campaign, payload: dict[str, Any
         ensure_unique_reference(session, Campaign, campaign.organization_id, values["reference"],
                                 exclude_id=campaign.id)
     return update_record(session, campaign, values, actor=actor, entity_type="campaign",
-                         label=campaign.reference, expected_version=expected_version)
+                         label=campaign.reference, expected_version=expected_version, derive=refresh_lint_counts)
 
 
 def set_campaign_status(session: Session, campaign: Campaign, status: RegistrationStatus, *, actor: Actor,
-                        reason: str = "") -> None:
-    update_record(session, campaign, {"status": status}, actor=actor, entity_type="campaign",
-                  label=campaign.reference, expected_version=None, action="status",
-                  summary=f"{campaign.reference}: status {campaign.status.label} → {status.label}"
-                          + (f" ({reason})" if reason else ""))
+                        reason: str = "", source: str = "workflow") -> None:
+    from registry.lifecycle.operations import change_status
+
+    change_status(session, campaign, status, actor=actor, source=source, note=reason)
 
 
 def delete_campaign(session: Session, campaign: Campaign, *, actor: Actor) -> None:

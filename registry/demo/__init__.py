@@ -20,11 +20,12 @@ from registry.campaigns.models import Campaign
 from registry.config import PROJECT_ROOT
 from registry.numbers import operations as number_ops
 from registry.numbers.models import PhoneNumber
-from registry.revisions import operations as revision_ops
+from registry.reviews import operations as reviews
 from registry.states import IdentityStatus, RegistrationStatus, Role
 
 DEMO_FILE = PROJECT_ROOT / "fixtures" / "demo.json"
 LOADER = Actor.system("demo data")
+DEMO_ACKNOWLEDGEMENT = "Demo data: accepted when the demo scenario was prepared."
 
 
 def load_demo(session: Session, path: Path = DEMO_FILE) -> Counter[str]:
@@ -95,14 +96,14 @@ def _advance(session: Session, obj: Brand | Campaign, spec: dict[str, Any], user
     target = RegistrationStatus(spec["status"])
     if target == RegistrationStatus.DRAFT:
         return
-    author = Actor.of(users[spec["author"]])
-    revision = revision_ops.freeze(session, obj, actor=author)
-    set_status(session, obj, RegistrationStatus.AWAITING_REVIEW, actor=author)
+    revision = reviews.submit_for_review(session, obj, actor=Actor.of(users[spec["author"]]))
     if target == RegistrationStatus.AWAITING_REVIEW:
         return
-    revision_ops.approve(session, revision, actor=Actor.of(users[spec["approved_by"]]))
-    set_status(session, obj, RegistrationStatus.QUEUED, actor=Actor.of(users[spec["approved_by"]]))
-    set_status(session, obj, target, actor=LOADER, reason="demo data: provider outcome preset")
+    acknowledgements = [reviews.Acknowledged(w["rule"], w["field"] or "", DEMO_ACKNOWLEDGEMENT)
+                        for w in reviews.warnings_to_acknowledge(revision)]
+    reviews.approve(session, revision, actor=Actor.of(users[spec["approved_by"]]),
+                    acknowledgements=acknowledgements)
+    set_status(session, obj, target, actor=LOADER, reason="demo data: provider outcome preset", source="demo")
 
 
 def _number(session: Session, org: Organization, spec: dict[str, Any], created: Counter[str]) -> None:
@@ -115,5 +116,6 @@ def _number(session: Session, org: Organization, spec: dict[str, Any], created: 
         campaign = session.scalar(sa.select(Campaign).where(Campaign.organization_id == org.id,
                                                             Campaign.reference == spec["campaign"]))
         number_ops.assign_number(session, number, campaign, actor=LOADER)
-        number_ops.mark_assigned(session, number, actor=LOADER)
+        number_ops.mark_assigned(session, number, actor=LOADER, source="demo",
+                                  note="demo data: provider outcome preset")
     created["numbers"] += 1

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 class PhoneNumber(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "phone_number"
-    __table_args__ = (sa.UniqueConstraint("organization_id", "e164"),)
+    __table_args__ = (
+        sa.UniqueConstraint("organization_id", "e164"),
+        sa.Index("ix_phone_number_org_status", "organization_id", "assignment_status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)

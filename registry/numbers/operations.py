@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from registry.audit import Actor
 from registry.auth.models import Organization
 from registry.campaigns.models import Campaign
+from registry.db import utcnow
 from registry.errors import IntegrityViolation, UserValueError
+from registry.lifecycle.operations import change_status
 from registry.records import create_record, delete_record, update_record
 from registry.states import AssignmentStatus, RegistrationStatus
 
@@ -50,25 +52,25 @@ def assign_number(session: Session, number: PhoneNumber, campaign: Campaign, *, 
     if number.campaign_id not in (None, campaign.id):
         raise UserValueError(f"{number.e164} is assigned to another campaign; unassign it first "
                              "(a number serves one campaign at a time).", field="campaign")
-    update_record(session, number, {"campaign_id": campaign.id, "assignment_status": AssignmentStatus.PENDING},
-                  actor=actor, entity_type="phone_number", label=number.e164, expected_version=expected_version,
-                  action="assign", summary=f"{number.e164} assigned to campaign {campaign.reference}")
+    update_record(session, number, {"campaign_id": campaign.id}, actor=actor, entity_type="phone_number",
+                  label=number.e164, expected_version=expected_version, action="assign",
+                  summary=f"{number.e164} assigned to campaign {campaign.reference}")
+    change_status(session, number, AssignmentStatus.PENDING, actor=actor,
+                  note=f"waiting for the provider to register it for {campaign.reference}")
 
 
-def mark_assigned(session: Session, number: PhoneNumber, *, actor: Actor) -> None:
+def mark_assigned(session: Session, number: PhoneNumber, *, actor: Actor, source: str = "provider",
+                  note: str = "") -> None:
     """The provider confirmed the assignment."""
-    from registry.db import utcnow
-
-    update_record(session, number, {"assignment_status": AssignmentStatus.ASSIGNED, "assigned_at": utcnow()},
-                  actor=actor, entity_type="phone_number", label=number.e164, expected_version=None,
-                  action="status", summary=f"{number.e164} assignment confirmed")
+    number.assigned_at = utcnow()
+    change_status(session, number, AssignmentStatus.ASSIGNED, actor=actor, source=source, note=note)
 
 
 def unassign_number(session: Session, number: PhoneNumber, *, actor: Actor) -> None:
-    update_record(session, number, {"campaign_id": None, "assignment_status": AssignmentStatus.UNASSIGNED,
-                                    "assigned_at": None},
-                  actor=actor, entity_type="phone_number", label=number.e164, expected_version=None,
-                  action="unassign", summary=f"{number.e164} unassigned")
+    update_record(session, number, {"campaign_id": None, "assigned_at": None}, actor=actor,
+                  entity_type="phone_number", label=number.e164, expected_version=None, action="unassign",
+                  summary=f"{number.e164} unassigned")
+    change_status(session, number, AssignmentStatus.UNASSIGNED, actor=actor)
 
 
 def delete_number(session: Session, number: PhoneNumber, *, actor: Actor) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.db import Base, TimestampMixin, UTCDateTime, enum_column
+from registry.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
 from registry.jsontype import JSONType
 from registry.states import RevisionStatus
 
@@ -25,6 +25,7 @@ class Revision(TimestampMixin, Base):
     __table_args__ = (
         sa.UniqueConstraint("brand_id", "number"),
         sa.UniqueConstraint("campaign_id", "number"),
+        sa.Index("ix_revision_org_status", "organization_id", "status"),
         sa.CheckConstraint("subject IN ('brand', 'campaign')", name="subject"),
         sa.CheckConstraint(
             "(subject = 'brand' AND brand_id IS NOT NULL AND campaign_id IS NULL)"
@@ -55,7 +56,13 @@ class Revision(TimestampMixin, Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the reviewer's comment (required when sending back)
     review_comment: Mapped[str | None] = mapped_column(sa.Text)
+    #: the rule engine's findings when the revision was frozen (``Finding.to_dict()`` each)
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    #: why the provider/carriers rejected it: ``[{"code", "message", "field", "rule", "source"}]``
+    rejection_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
 
+    acknowledgements: Mapped[list[Acknowledgement]] = relationship(back_populates="revision",
+                                                                    order_by="Acknowledgement.id")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     brand: Mapped[Brand | None] = relationship()
@@ -64,3 +71,25 @@ class Revision(TimestampMixin, Base):
     @property
     def audit_label(self) -> str:
         return f"{self.subject} revision {self.number}"
+
+
+class Acknowledgement(Base):
+    """A reviewer's written reason for accepting a warning on a revision (four-eyes review)."""
+
+    __tablename__ = "revision_acknowledgement"
+    __table_args__ = (sa.UniqueConstraint("revision_id", "rule", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(sa.ForeignKey("revision.id"), index=True)
+    #: the rule ID of the acknowledged warning
+    rule: Mapped[str] = mapped_column(sa.String(60))
+    #: the TCR field it concerns ("" for payload-wide findings)
+    field: Mapped[str] = mapped_column(sa.String(60), default="")
+    #: why the risk is accepted, in the reviewer's words
+    reason: Mapped[str] = mapped_column(sa.Text)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    #: when (UTC)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    revision: Mapped[Revision] = relationship(back_populates="acknowledgements")
+    user: Mapped[User | None] = relationship()

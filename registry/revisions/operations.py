@@ -57,23 +57,3 @@ def _refuse_changes_to_frozen_revisions(session: Session, _ctx: Any, _instances:
         if isinstance(obj, Revision):
             raise ValueError(f"revision {obj.id} is frozen: it cannot be deleted")
 
-
-def approve(session: Session, revision: Revision, *, actor: Actor, comment: str = "") -> None:
-    """Record the four-eyes approval of a revision: never by its author."""
-    from registry.db import utcnow
-    from registry.errors import PermissionDenied, UserValueError
-    from registry.states import RevisionStatus
-
-    if revision.status != RevisionStatus.AWAITING_REVIEW:
-        raise UserValueError(f"Revision {revision.number} is {revision.status.label.lower()}, not awaiting review.")
-    if actor.user_id is not None and actor.user_id == revision.author_id:
-        raise PermissionDenied("You wrote this revision, so someone else must approve it (four-eyes rule).")
-    revision.status = RevisionStatus.APPROVED
-    revision.reviewer_id = actor.user_id
-    revision.reviewed_at = utcnow()
-    revision.review_comment = comment or None
-    session.flush()
-    record(session, organization_id=revision.organization_id, actor=actor, action="approve",
-           entity_type="revision", entity_id=revision.id, summary=f"{revision.audit_label} approved",
-           changes={"status": [RevisionStatus.AWAITING_REVIEW.value, RevisionStatus.APPROVED.value],
-                    "reviewer": [None, actor.label]})

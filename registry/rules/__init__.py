@@ -4,6 +4,7 @@ Pure Python: no Flask, no database. ``lint()`` is the only entry point callers n
 """
 
 from .catalog import CATALOG, Rule, get_rule
+from .checks.media import lint_media
 from .engine import LintContext, check, finding, lint
 from .report import Finding, Report, Severity, Verdict
 
@@ -19,4 +20,5 @@ __all__ = [
     "finding",
     "get_rule",
     "lint",
+    "lint_media",
 ]

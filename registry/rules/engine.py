@@ -114,23 +114,25 @@ def lint(brand: Mapping[str, Any] | None = None, campaign: Mapping[str, Any] | N
     """
     today = today or date.today()
     ctx = LintContext(brand=brand, campaign=campaign, today=today, state=state or {})
-    in_force, fns = _plan(today, brand is not None, campaign is not None, len(discover()))
+    in_force, plan = _plan(today, brand is not None, campaign is not None, len(discover()))
     report = Report()
     findings = report.findings
-    for fn in fns:
+    for fn, all_in_force in plan:
         found = fn(ctx)
         if found:
-            findings.extend(f for f in found if f.rule in in_force)
+            findings.extend(found if all_in_force else (f for f in found if f.rule in in_force))
     report.sort()
     return report
 
 
 @functools.lru_cache(maxsize=256)
-def _plan(today: date, has_brand: bool, has_campaign: bool, registered: int) -> tuple[frozenset[str], tuple[CheckFn, ...]]:
-    """The rules in force on ``today`` and the checks to run for this combination of payloads, worked out once
-    per day and combination (``registered`` keys the cache to the number of registered checks)."""
+def _plan(today: date, has_brand: bool, has_campaign: bool,
+          registered: int) -> tuple[frozenset[str], tuple[tuple[CheckFn, bool], ...]]:
+    """The rules in force on ``today`` and the checks to run for this combination of payloads, each with
+    whether all its rules are in force (no filtering needed); worked out once per day and combination.
+    ``registered`` keys the cache to the number of registered checks."""
     in_force = frozenset(rule_id for rule_id, rule in CATALOG.items() if rule.in_force(today))
     brand, campaign = (True if has_brand else None), (True if has_campaign else None)
-    fns = tuple(chk.fn for chk in _CHECKS[:registered]
-                if _applies(chk, brand, campaign) and not in_force.isdisjoint(chk.rules))
-    return in_force, fns
+    plan = tuple((chk.fn, in_force.issuperset(chk.rules)) for chk in _CHECKS[:registered]
+                 if _applies(chk, brand, campaign) and not in_force.isdisjoint(chk.rules))
+    return in_force, plan

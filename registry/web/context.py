@@ -11,6 +11,7 @@ from flask_login import current_user
 from registry.auth.models import Membership
 from registry.auth.permissions import Permission, has_permission
 from registry.db import get_session
+from registry.states import CARRIERS
 
 #: endpoints reachable without logging in
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health"})
@@ -44,9 +45,22 @@ def template_globals() -> dict[str, Any]:
         "current_membership": membership,
         "user_memberships": g.get("memberships", []),
         "can": lambda perm: has_permission(membership.role if membership else None, Permission(perm)),
+        "carrier_names": CARRIERS,
     }
 
 
 def init_app(app: Flask) -> None:
     app.before_request(load_membership)
     app.context_processor(template_globals)
+
+
+def current_actor():
+    """The logged-in user as the audit trail's actor."""
+    from registry.audit import Actor
+
+    return Actor.of(current_user)
+
+
+def page_arg() -> int:
+    value = request.args.get("page", 1, type=int)
+    return value if value and 0 < value < 100_000 else 1

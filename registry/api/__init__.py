@@ -1,0 +1,1 @@
+"""JSON endpoints (the same engine and operations as the pages)."""

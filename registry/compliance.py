@@ -1,0 +1,83 @@
+"""The bridge between stored registrations and the rule engine: one place builds the payloads and the state
+context, so the forms, the review page, the submission gate and the API see the same findings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from registry.brands.models import Brand
+from registry.campaigns.models import Campaign
+from registry.rules import Finding, Report, Severity, lint
+from registry.states import IdentityStatus
+from registry.tcr import to_tcr_payload
+
+
+def brand_payload(brand: Brand) -> dict[str, Any]:
+    """The brand as TCR would receive it, plus the identity TCR reported once it is known."""
+    payload = to_tcr_payload(brand)
+    if brand.identity_status not in (None, IdentityStatus.UNKNOWN):
+        payload["identityStatus"] = brand.identity_status.value.upper()
+    return payload
+
+
+def campaign_payload(campaign: Campaign) -> dict[str, Any]:
+    payload = to_tcr_payload(campaign)
+    if campaign.media:
+        payload["mmsMedia"] = [{"filename": m.filename, "contentType": m.content_type, "sizeBytes": m.size_bytes}
+                               for m in campaign.media]
+    return payload
+
+
+def lint_brand(brand: Brand, *, today: date | None = None) -> Report:
+    return lint(brand_payload(brand), None, today=today)
+
+
+def lint_campaign(campaign: Campaign, *, today: date | None = None) -> Report:
+    """The campaign checked against its brand (brand name in samples, entity-type rules)."""
+    return lint(brand_payload(campaign.brand), campaign_payload(campaign), today=today)
+
+
+def campaign_only(report: Report) -> Report:
+    """Findings about the campaign itself (the brand's own findings belong on the brand's page)."""
+    from registry.rules import CATALOG
+
+    return Report([f for f in report.findings if not CATALOG[f.rule].family.startswith("brand")])
+
+
+@dataclass(frozen=True)
+class StepSummary:
+    key: str
+    label: str
+    errors: int
+    warnings: int
+    infos: int
+
+
+def by_field(findings: Iterable[Finding]) -> dict[str | None, list[Finding]]:
+    grouped: dict[str | None, list[Finding]] = defaultdict(list)
+    for f in findings:
+        grouped[f.field].append(f)
+    return dict(grouped)
+
+
+def summarize(report: Report, steps: list[tuple[str, str, tuple[str, ...]]]) -> list[StepSummary]:
+    """Errors/warnings/infos per wizard step; findings on fields of no step count under "Other"."""
+    placed = {name: key for key, _, names in steps for name in names}
+    counts: dict[str, dict[Severity, int]] = defaultdict(lambda: defaultdict(int))
+    for f in report.findings:
+        counts[placed.get(f.field or "", "other")][f.severity] += 1
+    rows = [(key, label) for key, label, _ in steps] + [("other", "Other")]
+    return [StepSummary(key, label, counts[key][Severity.ERROR], counts[key][Severity.WARNING],
+                        counts[key][Severity.INFO]) for key, label in rows
+            if key != "other" or counts.get("other")]
+
+
+def refresh_lint_counts(obj: Brand | Campaign) -> Report:
+    """Re-lint a saved brand or campaign and keep its error/warning counts on the row (for lists)."""
+    report = lint_brand(obj) if isinstance(obj, Brand) else campaign_only(lint_campaign(obj))
+    obj.lint_errors, obj.lint_warnings = len(report.errors), len(report.warnings)
+    return report
