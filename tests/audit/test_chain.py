@@ -145,6 +145,7 @@ def test_chains_are_per_organization(db, create_org):
 
 def test_concurrent_appends_never_fork_the_chain(app, engine, org, db):
     factory = make_sessionmaker(engine)
+    org_id = org.id  # read once here: the test's own session must not be used from the writer threads
     errors: list[BaseException] = []
     start = threading.Barrier(6)
 
@@ -153,7 +154,7 @@ def test_concurrent_appends_never_fork_the_chain(app, engine, org, db):
             start.wait()
             for i in range(10):
                 with unit_of_work(factory) as session:
-                    record(session, organization_id=org.id, actor=ACTOR, action="update", entity_type="brand",
+                    record(session, organization_id=org_id, actor=ACTOR, action="update", entity_type="brand",
                            entity_id=n, summary=f"writer {n} change {i}")
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
