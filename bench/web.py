@@ -58,7 +58,8 @@ def seed(url: str, campaigns: int, numbers_per: int) -> None:
             email=EMAIL, full_name="Bench Officer", password_hash=hash_password(PASSWORD), session_token="bench",
             is_active=True, created_at=now, updated_at=now)).inserted_primary_key[0]
         conn.execute(t["membership"].insert().values(user_id=user_id, organization_id=org_id,
-                                                     role="compliance_officer", created_at=now, updated_at=now, version=1))
+                                                     role="compliance_officer", created_at=now, updated_at=now,
+                                                     version=1))
         brands = campaigns // 10
         conn.execute(t["brand"].insert(), [dict(
             organization_id=org_id, reference=f"brand-{i}", status="approved", identity_status="verified",

@@ -6,9 +6,16 @@ from typing import Any
 
 from wtforms import HiddenField
 
-from registry.rules.vocabulary import (ALT_ID_TYPES, BRAND_FIELDS as F, BRAND_NOT_APPLICABLE,
-                                       BRAND_REQUIRED_BY_ENTITY, ENTITY_TYPES, RELATIONSHIPS, STOCK_EXCHANGES,
-                                       VERTICALS)
+from registry.rules.vocabulary import (
+    ALT_ID_TYPES,
+    BRAND_NOT_APPLICABLE,
+    BRAND_REQUIRED_BY_ENTITY,
+    ENTITY_TYPES,
+    RELATIONSHIPS,
+    STOCK_EXCHANGES,
+    VERTICALS,
+)
+from registry.rules.vocabulary import BRAND_FIELDS as F
 
 from .base import BaseForm
 from .fields import choice, reference_field, text, titled
@@ -50,7 +57,7 @@ def required_for(entity_type: str | None) -> frozenset[str]:
 
 
 class EntityTypeForm(BaseForm):
-    entityType = choice("Entity type", [(e, ENTITY_TYPE_HELP[e][0]) for e in ENTITY_ORDER],  # noqa: N815
+    entityType = choice("Entity type", [(e, ENTITY_TYPE_HELP[e][0]) for e in ENTITY_ORDER],
                         description="Decides which fields TCR asks for.")
 
 
@@ -58,38 +65,38 @@ class BrandForm(BaseForm):
     """Every TCR brand field; the template shows those of the chosen entity type."""
 
     version = HiddenField()
-    entityType = choice("Entity type", [(e, ENTITY_TYPE_HELP[e][0]) for e in ENTITY_ORDER])  # noqa: N815
-    referenceId = reference_field("brand")  # noqa: N815
-    displayName = text(F, "displayName", "Brand name (DBA)",  # noqa: N815
+    entityType = choice("Entity type", [(e, ENTITY_TYPE_HELP[e][0]) for e in ENTITY_ORDER])
+    referenceId = reference_field("brand")
+    displayName = text(F, "displayName", "Brand name (DBA)",
                        description="The name customers know, used in every message.")
-    companyName = text(F, "companyName", "Legal company name",  # noqa: N815
+    companyName = text(F, "companyName", "Legal company name",
                        description="Exactly as on the IRS record for the EIN (first line of the CP-575 / SS-4).")
     ein = text(F, "ein", "EIN / tax id", description="US: 9 digits, e.g. 12-3456789.")
-    einIssuingCountry = text(F, "einIssuingCountry", "Tax id issuing country",  # noqa: N815
+    einIssuingCountry = text(F, "einIssuingCountry", "Tax id issuing country",
                              description="Two-letter code; US when empty.")
-    firstName = text(F, "firstName", "Owner's first name")  # noqa: N815
-    lastName = text(F, "lastName", "Owner's last name")  # noqa: N815
-    mobilePhone = text(F, "mobilePhone", "Owner's mobile phone",  # noqa: N815
+    firstName = text(F, "firstName", "Owner's first name")
+    lastName = text(F, "lastName", "Owner's last name")
+    mobilePhone = text(F, "mobilePhone", "Owner's mobile phone",
                        description="A US or Canadian mobile number in E.164 (+1…); TCR texts a one-time passcode.")
     phone = text(F, "phone", "Support phone", description="E.164, e.g. +13125550142.")
     street = text(F, "street", "Street address", description="House number and street; no PO box.")
     city = text(F, "city", "City")
     state = text(F, "state", "State", description="Two-letter code, e.g. IL.")
-    postalCode = text(F, "postalCode", "ZIP / postal code")  # noqa: N815
+    postalCode = text(F, "postalCode", "ZIP / postal code")
     country = text(F, "country", "Country", description="Two-letter code, e.g. US.")
     email = text(F, "email", "Support e-mail", description="On the brand's own domain.")
     website = text(F, "website", "Website", description="https://… the brand's own site.")
     vertical = choice("Industry (vertical)", [(v, titled(v)) for v in sorted(VERTICALS)])
-    brandRelationship = choice("Relationship with your account",  # noqa: N815
+    brandRelationship = choice("Relationship with your account",
                                [(r, titled(r)) for r in sorted(RELATIONSHIPS)],
                                description="How well you know this brand; can change once every 3 months.")
-    stockSymbol = text(F, "stockSymbol", "Stock symbol")  # noqa: N815
-    stockExchange = choice("Stock exchange", [(x, x) for x in sorted(STOCK_EXCHANGES)])  # noqa: N815
-    businessContactEmail = text(F, "businessContactEmail", "Business contact e-mail",  # noqa: N815
+    stockSymbol = text(F, "stockSymbol", "Stock symbol")
+    stockExchange = choice("Stock exchange", [(x, x) for x in sorted(STOCK_EXCHANGES)])
+    businessContactEmail = text(F, "businessContactEmail", "Business contact e-mail",
                                 description="A named person at the brand (not sales@ or a free-mail address): "
                                             "TCR sends the Authentication+ PIN here.")
-    altBusinessIdType = choice("Other business id type", [(t, t) for t in sorted(ALT_ID_TYPES)])  # noqa: N815
-    altBusinessId = text(F, "altBusinessId", "Other business id")  # noqa: N815
+    altBusinessIdType = choice("Other business id type", [(t, t) for t in sorted(ALT_ID_TYPES)])
+    altBusinessId = text(F, "altBusinessId", "Other business id")
 
     def payload(self, entity_type: str) -> dict[str, Any]:
         """The TCR payload of this form for ``entity_type``; fields the type does not use are cleared."""

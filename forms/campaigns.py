@@ -103,49 +103,49 @@ def _sample(n: int) -> Any:
 class CampaignForm(BaseForm):
     version = HiddenField()
     usecase = choice("Use case", [(u, USECASE_HELP[u][0]) for u in sorted(USECASES)])
-    subUsecases = CheckboxList("Sub-use cases", choices=[SelectChoice(s, titled(s)) for s in sorted(SUB_USECASES)],  # noqa: N815
+    subUsecases = CheckboxList("Sub-use cases", choices=[SelectChoice(s, titled(s)) for s in sorted(SUB_USECASES)],
                                validators=[Optional()],
                                description="The kinds of messages this campaign sends (MIXED: 2–5).")
     description = text(F, "description", "Campaign description", area=True,
                        description="Who sends what to whom and why, 40–4096 characters; name the brand.")
-    messageFlow = text(F, "messageFlow", "Message flow / call to action", area=True,  # noqa: N815
+    messageFlow = text(F, "messageFlow", "Message flow / call to action", area=True,
                        description="Every way subscribers opt in (web form URL, keyword, paper, verbal), with the "
                                    "exact disclosure they see: brand, message frequency, 'Msg & data rates may "
                                    "apply', HELP and STOP, terms and privacy links. Consent box unchecked.")
     sample1, sample2, sample3, sample4, sample5 = (_sample(n) for n in range(1, 6))
-    subscriberOptin = flag("Subscribers opt in", default=True)  # noqa: N815
-    optinKeywords = text(F, "optinKeywords", "Opt-in keywords",  # noqa: N815
+    subscriberOptin = flag("Subscribers opt in", default=True)
+    optinKeywords = text(F, "optinKeywords", "Opt-in keywords",
                          description="Comma-separated, no spaces, e.g. JOIN,START.")
-    optinMessage = text(F, "optinMessage", "Opt-in confirmation message", area=True,  # noqa: N815
+    optinMessage = text(F, "optinMessage", "Opt-in confirmation message", area=True,
                         description="Brand, frequency, 'Msg & data rates may apply', HELP and STOP.")
-    subscriberOptout = flag("Subscribers can opt out", default=True)  # noqa: N815
-    optoutKeywords = text(F, "optoutKeywords", "Opt-out keywords", default="STOP",  # noqa: N815
+    subscriberOptout = flag("Subscribers can opt out", default=True)
+    optoutKeywords = text(F, "optoutKeywords", "Opt-out keywords", default="STOP",
                           description="Must include STOP.")
-    optoutMessage = text(F, "optoutMessage", "Opt-out confirmation message", area=True,  # noqa: N815
+    optoutMessage = text(F, "optoutMessage", "Opt-out confirmation message", area=True,
                          description="Brand and 'you will receive no further messages'; no marketing.")
-    subscriberHelp = flag("Subscribers can ask for help", default=True)  # noqa: N815
-    helpKeywords = text(F, "helpKeywords", "Help keywords", default="HELP",  # noqa: N815
+    subscriberHelp = flag("Subscribers can ask for help", default=True)
+    helpKeywords = text(F, "helpKeywords", "Help keywords", default="HELP",
                         description="Must include HELP.")
-    helpMessage = text(F, "helpMessage", "Help reply", area=True,  # noqa: N815
+    helpMessage = text(F, "helpMessage", "Help reply", area=True,
                        description="Brand, a support phone, e-mail or URL, and how to opt out.")
-    embeddedLink = flag("Messages contain links")  # noqa: N815
-    embeddedLinkSample = text(F, "embeddedLinkSample", "Example link",  # noqa: N815
+    embeddedLink = flag("Messages contain links")
+    embeddedLinkSample = text(F, "embeddedLinkSample", "Example link",
                               description="A link exactly as sent, on the brand's own domain; no public "
                                           "shorteners such as bit.ly.")
-    embeddedPhone = flag("Messages contain phone numbers (other than the HELP number)")  # noqa: N815
-    numberPool = flag("Uses more than 50 numbers (number pool)")  # noqa: N815
-    ageGated = flag("Age-restricted content (alcohol, tobacco, firearms …)")  # noqa: N815
-    directLending = flag("Direct lending or loan arrangement content")  # noqa: N815
-    termsAndConditions = flag("I confirm the campaign involves no affiliate marketing or lead sharing "  # noqa: N815
+    embeddedPhone = flag("Messages contain phone numbers (other than the HELP number)")
+    numberPool = flag("Uses more than 50 numbers (number pool)")
+    ageGated = flag("Age-restricted content (alcohol, tobacco, firearms …)")
+    directLending = flag("Direct lending or loan arrangement content")
+    termsAndConditions = flag("I confirm the campaign involves no affiliate marketing or lead sharing "
                               "(TCR terms attestation)", default=True)
-    autoRenewal = flag("Renew automatically", default=True,  # noqa: N815
+    autoRenewal = flag("Renew automatically", default=True,
                        description="Turning this off deactivates the campaign at the end of its term, for good.")
-    privacyPolicyLink = text(F, "privacyPolicyLink", "Privacy policy link",  # noqa: N815
+    privacyPolicyLink = text(F, "privacyPolicyLink", "Privacy policy link",
                              description="Public https page stating that mobile numbers and opt-in data are not "
                                          "shared with third parties for marketing.")
-    termsAndConditionsLink = text(F, "termsAndConditionsLink", "Terms and conditions link")  # noqa: N815
-    referenceId = reference_field("campaign")  # noqa: N815
-    resellerId = text(F, "resellerId", "Reseller id", default="R000000",  # noqa: N815
+    termsAndConditionsLink = text(F, "termsAndConditionsLink", "Terms and conditions link")
+    referenceId = reference_field("campaign")
+    resellerId = text(F, "resellerId", "Reseller id", default="R000000",
                       description="R000000 when there is no reseller.")
 
     def payload(self, usecase: str) -> dict[str, Any]:

@@ -54,7 +54,8 @@ def create_org(db):
 
 @pytest.fixture
 def create_user(db):
-    from registry.auth.operations import add_member, create_user as make_user
+    from registry.auth.operations import add_member
+    from registry.auth.operations import create_user as make_user
 
     def factory(org, role: Role | str = Role.SUBMITTER, email: str | None = None, password: str = PASSWORD):
         user = make_user(db, email or f"user{next(_seq)}@example.org", password, full_name="Test User")

@@ -10,8 +10,7 @@ from registry.audit import Actor
 from registry.auth.models import Organization
 from registry.compliance import refresh_lint_counts
 from registry.errors import UserValueError
-from registry.records import (create_record, delete_record, ensure_unique_reference, payload_to_attrs,
-                              update_record)
+from registry.records import create_record, delete_record, ensure_unique_reference, payload_to_attrs, update_record
 from registry.states import RegistrationStatus
 
 from .models import Brand

@@ -18,7 +18,8 @@ def brand_list(organization_id: int, *, q: str = "", status: str = "", entity_ty
     stmt = sa.select(Brand, campaigns.label("campaign_count")).where(Brand.organization_id == organization_id)
     if q:
         like = f"%{q.lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(Brand.display_name).like(like), sa.func.lower(Brand.reference).like(like),
+        stmt = stmt.where(sa.or_(sa.func.lower(Brand.display_name).like(like),
+                                 sa.func.lower(Brand.reference).like(like),
                                  sa.func.lower(sa.func.coalesce(Brand.company_name, "")).like(like)))
     if status in {s.value for s in RegistrationStatus}:
         stmt = stmt.where(Brand.status == RegistrationStatus(status))

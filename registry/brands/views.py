@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from forms.brands import ENTITY_ORDER, ENTITY_TYPE_HELP, STEPS, BrandForm, EntityTypeForm, fields_for, required_for
+from forms.brands import (
+    ENTITY_ORDER,
+    ENTITY_TYPE_HELP,
+    STEPS,
+    BrandForm,
+    EntityTypeForm,
+    fields_for,
+    required_for,
+)
 from registry.auth.permissions import Permission, requires
 from registry.compliance import by_field, lint_brand, summarize
 from registry.db import get_session
-from registry.errors import RegistryError, UserValueError
+from registry.errors import UserValueError
 from registry.lifecycle.queries import lifecycle
 from registry.records import get_owned
 from registry.reviews.operations import submit_for_review
@@ -16,6 +24,7 @@ from registry.rules import lint
 from registry.states import RegistrationStatus
 from registry.tcr import to_tcr_payload
 from registry.web.context import current_actor, page_arg
+from registry.web.drafts import FormSource, flash_saved, loaded_version, save
 from registry.web.pagination import paginate
 
 from . import operations as ops
@@ -42,18 +51,13 @@ def new():
         return render_template("brands/entity_type.html", form=EntityTypeForm(formdata=None),
                                choices=[(e, *ENTITY_TYPE_HELP[e]) for e in ENTITY_ORDER])
     form = BrandForm()
-    if form.validate_on_submit():
-        try:
-            brand = ops.create_brand(get_session(), g.organization, form.payload(entity_type),
-                                     actor=current_actor())
-        except RegistryError as exc:
-            get_session().rollback()
-            form.attach_error(exc)
-        else:
-            _flash_saved(brand)
-            return redirect(url_for(".edit", brand_id=brand.id))
+    brand, status = save(form, lambda: ops.create_brand(get_session(), g.organization, form.payload(entity_type),
+                                                        actor=current_actor()))
+    if brand is not None:
+        flash_saved(lint_brand(brand))
+        return redirect(url_for(".edit", brand_id=brand.id))
     report = lint(form.payload(entity_type), None) if form.is_submitted() else None
-    return _render_form(form, entity_type, report, brand=None), 422 if form.is_submitted() else 200
+    return _render_form(form, entity_type, report, brand=None), status
 
 
 @bp.route("/brands/<id:brand_id>/edit", methods=["GET", "POST"])
@@ -67,21 +71,12 @@ def edit(brand_id: int):
     entity_type = request.args.get("entityType") or brand.entity_type
     if entity_type not in ENTITY_TYPE_HELP:
         abort(404)
-    form = BrandForm(obj=_FormSource(brand))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            changes = ops.update_brand(db, brand, form.payload(entity_type), actor=current_actor(),
-                                       expected_version=_int(form.version.data))
-        except RegistryError as exc:
-            db.rollback()
-            form.attach_error(exc)
-            status = 409 if exc.status_code == 409 else 422
-        else:
-            _flash_saved(brand, changed=bool(changes))
-            return redirect(url_for(".edit", brand_id=brand.id))
-    elif form.is_submitted():
-        status = 422
+    form = BrandForm(obj=FormSource(brand))
+    changes, status = save(form, lambda: ops.update_brand(db, brand, form.payload(entity_type), actor=current_actor(),
+                                                          expected_version=loaded_version(form)))
+    if changes is not None:
+        flash_saved(lint_brand(brand), changed=bool(changes))
+        return redirect(url_for(".edit", brand_id=brand.id))
     report = lint(form.payload(entity_type), None) if form.is_submitted() else lint_brand(brand)
     return _render_form(form, entity_type, report, brand=brand), status
 
@@ -120,29 +115,9 @@ def detail(brand_id: int):
                            fields=fields_for(brand.entity_type), tcr=to_tcr_payload(brand), life=lifecycle(db, brand))
 
 
-class _FormSource:
-    """Presents a Brand under its TCR field names so the form fills itself."""
-
-    def __init__(self, brand: Brand) -> None:
-        self.__dict__.update(to_tcr_payload(brand, skip_empty=False))
-        self.version = brand.version
-
-
 def _render_form(form: BrandForm, entity_type: str, report, *, brand: Brand | None):
     return render_template("brands/form.html", form=form, brand=brand, entity_type=entity_type,
                            entity_label=ENTITY_TYPE_HELP[entity_type][0], steps=STEPS,
                            shown=set(fields_for(entity_type)), required=required_for(entity_type),
                            report=report, by_field=by_field(report.findings) if report else {},
                            summary=summarize(report, STEPS) if report else [])
-
-
-def _flash_saved(brand: Brand, *, changed: bool = True) -> None:
-    report = lint_brand(brand)
-    errors, warnings = len(report.errors), len(report.warnings)
-    state = "Draft saved." if changed else "No changes to save."
-    flash(f"{state} The checks found {errors} error(s) and {warnings} warning(s)."
-          + (" Fix the errors before sending it for review." if errors else ""), "success" if not errors else "info")
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None

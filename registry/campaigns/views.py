@@ -8,8 +8,14 @@ from forms.campaigns import STEPS, USECASE_HELP, CampaignForm, MediaForm, usecas
 from registry.auth.permissions import Permission, requires
 from registry.brands.models import Brand
 from registry.brands.queries import brand_choices
-from registry.compliance import (brand_payload, by_field, campaign_only, campaign_payload, lint_campaign,
-                                 summarize)
+from registry.compliance import (
+    brand_payload,
+    by_field,
+    campaign_only,
+    campaign_payload,
+    lint_campaign,
+    summarize,
+)
 from registry.db import get_session
 from registry.errors import RegistryError, UserValueError
 from registry.lifecycle.queries import lifecycle
@@ -18,8 +24,8 @@ from registry.reviews.operations import submit_for_review
 from registry.rules import lint
 from registry.rules.vocabulary import USECASES
 from registry.states import RegistrationStatus
-from registry.tcr import to_tcr_payload
 from registry.web.context import current_actor, page_arg
+from registry.web.drafts import FormSource, flash_saved, loaded_version, save
 from registry.web.pagination import paginate
 
 from . import media as media_ops
@@ -56,17 +62,13 @@ def new():
         return render_template("campaigns/usecase.html", brands=brands, selected_brand=brand,
                                cards=usecase_cards(), selected=usecase)
     form = CampaignForm()
-    if form.validate_on_submit():
-        try:
-            campaign = ops.create_campaign(db, g.organization, brand, form.payload(usecase), actor=current_actor())
-        except RegistryError as exc:
-            db.rollback()
-            form.attach_error(exc)
-        else:
-            _flash_saved(campaign)
-            return redirect(url_for(".edit", campaign_id=campaign.id))
-    report = (campaign_only(lint(brand_payload(brand), form.payload(usecase))) if form.is_submitted() else None)
-    return _render_form(form, usecase, brand, report, campaign=None), 422 if form.is_submitted() else 200
+    campaign, status = save(form, lambda: ops.create_campaign(db, g.organization, brand, form.payload(usecase),
+                                                              actor=current_actor()))
+    if campaign is not None:
+        flash_saved(campaign_only(lint_campaign(campaign)))
+        return redirect(url_for(".edit", campaign_id=campaign.id))
+    report = campaign_only(lint(brand_payload(brand), form.payload(usecase))) if form.is_submitted() else None
+    return _render_form(form, usecase, brand, report, campaign=None), status
 
 
 @bp.route("/campaigns/<id:campaign_id>/edit", methods=["GET", "POST"])
@@ -77,21 +79,12 @@ def edit(campaign_id: int):
     if campaign.status not in ops.EDITABLE_STATES:
         flash(f"{campaign.reference} is {campaign.status.label.lower()} and cannot be edited now.", "info")
         return redirect(url_for(".detail", campaign_id=campaign.id))
-    form = CampaignForm(obj=_FormSource(campaign))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            changes = ops.update_campaign(db, campaign, form.payload(campaign.usecase), actor=current_actor(),
-                                          expected_version=_int(form.version.data))
-        except RegistryError as exc:
-            db.rollback()
-            form.attach_error(exc)
-            status = 409 if exc.status_code == 409 else 422
-        else:
-            _flash_saved(campaign, changed=bool(changes))
-            return redirect(url_for(".edit", campaign_id=campaign.id))
-    elif form.is_submitted():
-        status = 422
+    form = CampaignForm(obj=FormSource(campaign))
+    changes, status = save(form, lambda: ops.update_campaign(
+        db, campaign, form.payload(campaign.usecase), actor=current_actor(), expected_version=loaded_version(form)))
+    if changes is not None:
+        flash_saved(campaign_only(lint_campaign(campaign)), changed=bool(changes))
+        return redirect(url_for(".edit", campaign_id=campaign.id))
     if form.is_submitted():
         report = campaign_only(lint(brand_payload(campaign.brand), form.payload(campaign.usecase)))
     else:
@@ -169,14 +162,6 @@ def detail(campaign_id: int):
                            media_form=MediaForm(), usecase_label=USECASE_HELP.get(campaign.usecase, ("",))[0])
 
 
-class _FormSource:
-    """Presents a Campaign under its TCR field names so the form fills itself."""
-
-    def __init__(self, campaign: Campaign) -> None:
-        self.__dict__.update(to_tcr_payload(campaign, skip_empty=False))
-        self.version = campaign.version
-
-
 def _render_form(form: CampaignForm, usecase: str, brand: Brand, report, *, campaign: Campaign | None):
     uc = USECASES[usecase]
     return render_template("campaigns/form.html", form=form, campaign=campaign, brand=brand, usecase=usecase,
@@ -184,16 +169,3 @@ def _render_form(form: CampaignForm, usecase: str, brand: Brand, report, *, camp
                            min_samples=uc.min_samples, show_sub=uc.max_sub > 0, steps=STEPS, report=report,
                            by_field=by_field(report.findings) if report else {},
                            summary=summarize(report, STEPS) if report else [])
-
-
-def _flash_saved(campaign: Campaign, *, changed: bool = True) -> None:
-    report = campaign_only(lint_campaign(campaign))
-    errors, warnings = len(report.errors), len(report.warnings)
-    state = "Draft saved." if changed else "No changes to save."
-    flash(f"{state} The checks found {errors} error(s) and {warnings} warning(s)."
-          + (" Fix the errors before sending it for review." if errors else ""), "success" if not errors else "info")
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-

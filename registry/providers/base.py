@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from registry.errors import RegistryError
+from registry.states import CARRIERS, CarrierState, IdentityStatus
 
 #: a provider's own id for an object (Telnyx UUID, Twilio SID, Bandwidth id)
 ProviderRef = str
@@ -40,35 +41,10 @@ class Lifecycle(enum.StrEnum):
     DEACTIVATED = "deactivated"  # expired / deleted / unassigned (terminal)
 
 
-class Identity(enum.StrEnum):
-    """TCR brand identity status, identical across providers."""
-
-    UNKNOWN = "unknown"
-    SELF_DECLARED = "self_declared"
-    UNVERIFIED = "unverified"
-    VERIFIED = "verified"
-    VETTED_VERIFIED = "vetted_verified"
-
-
-class CarrierState(enum.StrEnum):
-    """A campaign's operation status at one mobile network operator."""
-
-    UNKNOWN = "unknown"
-    REVIEW = "review"
-    REGISTERED = "registered"
-    REJECTED = "rejected"
-    SUSPENDED = "suspended"
-
-
-#: MNO network ids used as keys of carrier maps (TCR `/enum/mno`); the map stays open-ended
-MNO_NAMES: Mapping[str, str] = {
-    "10017": "AT&T",
-    "10035": "T-Mobile",
-    "10037": "US Cellular",
-    "10038": "Verizon Wireless",
-    "10631": "ClearSky",
-    "10901": "Interop",
-}
+# Identity and per-carrier state are the domain's own vocabularies (registry.states): one enum each, so what a
+# provider reports is stored and shown without translation. MNO_NAMES is the open-ended network-id map.
+Identity = IdentityStatus
+MNO_NAMES: Mapping[str, str] = CARRIERS
 
 
 def derive_campaign_lifecycle(*, fully_provisioned: bool, carriers: Mapping[str, CarrierState]) -> Lifecycle:

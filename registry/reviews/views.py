@@ -79,7 +79,8 @@ def _render(revision: Revision, form: ReviewForm):
                   and has_permission(g.membership.role, Permission.REVIEW)
                   and revision.author_id != current_user.id)
     return render_template("reviews/show.html", revision=revision, subject=subject, form=form, previous=previous,
-                           diff=diff, warnings=warnings, errors=[f for f in revision.findings if f["severity"] == "error"],
+                           diff=diff, warnings=warnings,
+                           errors=[f for f in revision.findings if f["severity"] == "error"],
                            infos=[f for f in revision.findings if f["severity"] == "info"], ack_name=ack_name,
                            entered={k: v for k, v in request.form.items() if k.startswith("ack-")},
                            can_decide=can_decide, catalog=CATALOG)

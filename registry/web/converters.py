@@ -9,7 +9,7 @@ MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    def __init__(self, map, **kwargs) -> None:  # noqa: A002  (werkzeug's signature)
+    def __init__(self, map, **kwargs) -> None:
         super().__init__(map, min=1, max=MAX_ID, **kwargs)
 
 

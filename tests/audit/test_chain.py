@@ -3,6 +3,7 @@ back (altered, deleted, inserted, reordered rows, a truncated tail) is detected 
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -57,7 +58,7 @@ def test_events_link_into_a_chain(db, org):
     events = _events(db, org)
     assert [e.seq for e in events] == [1, 2, 3, 4]  # 1 = the organization's own creation
     assert events[0].prev_hash == GENESIS
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
     assert all(event_hash(e) == e.hash for e in events)
     assert check(db, org) is None

@@ -33,7 +33,7 @@ def org_with_members(create_org, create_user):
 
 @pytest.mark.parametrize("role", ["compliance_officer", "submitter", "viewer"])
 def test_only_admins_manage_members(web, org_with_members, role, db):
-    org, users = org_with_members
+    _, users = org_with_members
     web.login(f"{role}@roles.example")
     target = users["viewer"].memberships[0].id
     assert web.post(f"/members/{target}/role", {"role": "admin"}).status_code == 403

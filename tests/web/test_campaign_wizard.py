@@ -65,7 +65,8 @@ def _png(color: str = "red") -> bytes:
 
 def _upload(web, campaign, data: bytes, name: str):
     return web.client.post(f"/campaigns/{campaign.id}/media",
-                           data={"file": (io.BytesIO(data), name), "csrf_token": web.token(f"/campaigns/{campaign.id}")},
+                           data={"file": (io.BytesIO(data), name),
+                                 "csrf_token": web.token(f"/campaigns/{campaign.id}")},
                            content_type="multipart/form-data")
 
 

@@ -21,7 +21,8 @@ CLEAN_CAMPAIGN = dict(
                 "Reply HELP for help, STOP to cancel. Terms: https://www.acmedental.com/terms Privacy: "
                 "https://www.acmedental.com/privacy'",
     sample1="Acme Dental: your appointment is on [date] at [time]. Reply STOP to opt out.",
-    optoutKeywords="STOP", optoutMessage="Acme Dental: you will receive no further messages. Reply START to resubscribe.",
+    optoutKeywords="STOP",
+    optoutMessage="Acme Dental: you will receive no further messages. Reply START to resubscribe.",
     helpKeywords="HELP", helpMessage="Acme Dental: for help call +1 312 555 0142 or email support@acmedental.com. "
                                      "Reply STOP to cancel.",
     privacyPolicyLink="https://www.acmedental.com/privacy", termsAndConditionsLink="https://www.acmedental.com/terms",
@@ -59,7 +60,8 @@ def test_a_submitter_cannot_approve_even_by_posting(as_role, pending, db):
 
 def test_a_viewer_cannot_decide(as_role, pending):
     url = _review_url(pending)
-    assert as_role("viewer").post(url, {"decision": "send_back", "comment": "x" * 20}, token_page=url).status_code == 403
+    response = as_role("viewer").post(url, {"decision": "send_back", "comment": "x" * 20}, token_page=url)
+    assert response.status_code == 403
 
 
 def test_the_author_cannot_approve_their_own_revision(db, org, create_brand, as_role):
