@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 
-from alembic import context
-
 import sqlalchemy as sa
+from alembic import context
 
 from registry.db import UTCDateTime, create_db_engine
 from registry.models import Base

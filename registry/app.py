@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     configure_templates(app)
     register_blueprints(app)
     register_error_handlers(app)
+    configure_worker(app)
     return app
 
 
@@ -106,9 +107,33 @@ def register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, dashboard_bp, brands_bp, campaigns_bp, numbers_bp, reviews_bp, rules_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
 
+    from registry.webhooks.views import bp as webhooks_bp
+
+    csrf.exempt(webhooks_bp)  # providers authenticate with their signature, not a session
+    app.register_blueprint(webhooks_bp)
+
+    from registry.consent.inbound_views import bp as consent_inbound_bp
+    from registry.consent.views import bp as consent_bp
+
+    app.register_blueprint(consent_bp)
+    csrf.exempt(consent_inbound_bp)  # inbound messages authenticate with a provider signature or a bearer key
+    app.register_blueprint(consent_inbound_bp)
+
+    from registry.reports import tasks as _report_tasks  # noqa: F401  (registers the report task with Huey)
+    from registry.reports.views import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
+
     @app.route("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
+
+
+def configure_worker(app: Flask) -> None:
+    """The background task queue (Huey): storage from the config; tasks of this process use this app."""
+    from registry.tasks import configure_worker as configure
+
+    configure(app)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -75,21 +75,31 @@ def _forget_locks(session: Session, transaction: Any) -> None:
         session.info.pop(_LOCKED, None)
 
 
-def lock_chain(session: Session, organization_id: int) -> None:
-    """Serialize appends to one organization's chain until the transaction ends."""
+def lock_chain(session: Session, organization_id: int, lock_class: int = ADVISORY_LOCK_CLASS) -> None:
+    """Serialize appends to one organization's chain until the transaction ends (``lock_class`` names the
+    chain: the audit trail's, or another hash chain built on this module such as the consent trail's)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_CLASS, organization_id)))
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(lock_class, organization_id)))
+
+
+def acquire(session: Session, organization_id: int, lock_class: int = ADVISORY_LOCK_CLASS) -> bool:
+    """Hold the chain's lock for the rest of the transaction; ``True`` when it was taken just now (the caller
+    must then re-read the chain head from the database), ``False`` when this transaction already held it."""
+    locked: set[tuple[int, int]] = session.info.setdefault(_LOCKED, set())
+    key = (lock_class, organization_id)
+    if key in locked:
+        return False
+    lock_chain(session, organization_id, lock_class)
+    locked.add(key)
+    return True
 
 
 def append(session: Session, event: AuditEvent) -> AuditEvent:
     """Link ``event`` to the end of its organization's chain, hash it and add it to the session."""
-    locked: set[int] = session.info.setdefault(_LOCKED, set())
-    if event.organization_id in locked:  # this transaction holds the chain: the head in memory is current
-        head = session.get(AuditChainHead, event.organization_id)
-    else:
-        lock_chain(session, event.organization_id)
+    if acquire(session, event.organization_id):
         head = session.get(AuditChainHead, event.organization_id, populate_existing=True)
-        locked.add(event.organization_id)
+    else:  # this transaction holds the chain: the head in memory is current
+        head = session.get(AuditChainHead, event.organization_id)
     if head is None:
         head = AuditChainHead(organization_id=event.organization_id, seq=0, hash=GENESIS)
         session.add(head)
@@ -108,41 +118,65 @@ class ChainProblem:
     seq: int | None
     event_id: int | None
     problem: str
+    #: which chain: ``audit`` (the audit trail) or ``consent`` (the consent trail, ``registry.consent.chain``)
+    chain: str = "audit"
+    #: what is broken when it is neither an event nor the head (e.g. a consent disclosure)
+    where: str | None = None
 
     def __str__(self) -> str:
-        where = f"event #{self.seq} (id {self.event_id})" if self.seq is not None else "chain head"
+        prefix = "" if self.chain == "audit" else f"{self.chain} "
+        where = self.where or (f"{prefix}event #{self.seq} (id {self.event_id})" if self.seq is not None
+                               else f"{prefix}chain head")
         return f"organization {self.organization_id}: {where}: {self.problem}"
 
 
-def verify_organization(session: Session, organization_id: int) -> ChainProblem | None:
-    """Re-check one chain; return the first problem found, or ``None`` when it is intact."""
-    expected_seq, prev_hash, last = 1, GENESIS, None
-    events = _events(session, organization_id)
-    try:
-        for event in events:
-            problem = _check_event(event, expected_seq, prev_hash)
-            if problem:
-                return ChainProblem(organization_id, event.seq, event.id, problem)
-            expected_seq, prev_hash, last = event.seq + 1, event.hash, event
-    finally:
-        events.close()
-    head = session.get(AuditChainHead, organization_id)
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
-    last_seq = last.seq if last else 0
+@dataclass(frozen=True)
+class LinkedRow:
+    """What the chain walk needs of a stored event, whatever its table."""
+
+    id: int
+    seq: int
+    prev_hash: str
+    hash: str
+    #: the hash recomputed from the row's content
+    recomputed: str
+
+
+def walk_chain(organization_id: int, rows: Iterator[LinkedRow], head: tuple[int, str] | None, *,
+               chain: str = "audit") -> ChainProblem | None:
+    """The first broken link of a chain given its rows in ``seq`` order and its recorded head, or ``None``."""
+    expected_seq, prev_hash, last_seq = 1, GENESIS, 0
+    for row in rows:
+        problem = _check_link(row, expected_seq, prev_hash)
+        if problem:
+            return ChainProblem(organization_id, row.seq, row.id, problem, chain)
+        expected_seq, prev_hash, last_seq = row.seq + 1, row.hash, row.seq
+    head_seq, head_hash = head or (0, GENESIS)
     if (head_seq, head_hash) != (last_seq, prev_hash):
         return ChainProblem(organization_id, None, None,
                             f"the chain ends at event #{last_seq} but its head records event #{head_seq}: "
-                            "events were deleted from (or added to) the end behind the application's back")
+                            "events were deleted from (or added to) the end behind the application's back", chain)
     return None
 
 
-def _check_event(event: AuditEvent, expected_seq: int, prev_hash: str) -> str | None:
-    if event.seq != expected_seq:
-        kind = "missing (deleted)" if event.seq > expected_seq else "duplicated or reordered"
+def verify_organization(session: Session, organization_id: int) -> ChainProblem | None:
+    """Re-check one audit chain; return the first problem found, or ``None`` when it is intact."""
+    events = _events(session, organization_id)
+    try:
+        rows = (LinkedRow(e.id, e.seq, e.prev_hash, e.hash, event_hash(e)) for e in events)
+        head = session.get(AuditChainHead, organization_id)
+        return walk_chain(organization_id, rows, (head.seq, head.hash) if head else None)
+    finally:
+        events.close()
+
+
+def _check_link(row: LinkedRow, expected_seq: int, prev_hash: str) -> str | None:
+    if row.seq != expected_seq:
+        kind = "missing (deleted)" if row.seq > expected_seq else "duplicated or reordered"
         return f"expected event #{expected_seq} here; events are {kind}"
-    if event.prev_hash != prev_hash:
+    if row.prev_hash != prev_hash:
         return "its link to the previous event is broken: an event before it was deleted, inserted or reordered"
-    if event_hash(event) != event.hash:
+    if row.recomputed != row.hash:
         return "its content does not match its hash: the row was altered"
     return None
 

@@ -1,4 +1,4 @@
-"""Checking every organization's chain (``registry audit verify``)."""
+"""Checking every organization's chains (``registry audit verify``): the audit trail's and the consent trail's."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from .models import AuditChainHead, AuditEvent
 
 def verify(session: Session) -> list[ChainProblem]:
     """The first problem of each broken chain; an empty list when every chain is intact."""
+    from registry.consent.chain import verify_consent
+
     org_ids = set(session.scalars(sa.select(Organization.id)))
     org_ids |= set(session.scalars(sa.select(AuditEvent.organization_id).distinct()))
     org_ids |= set(session.scalars(sa.select(AuditChainHead.organization_id)))
@@ -21,4 +23,5 @@ def verify(session: Session) -> list[ChainProblem]:
         problem = verify_organization(session, org_id)
         if problem:
             problems.append(problem)
+    problems.extend(verify_consent(session))
     return problems

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, current_app, g, render_template
 from flask_login import current_user
 
 from registry.auth.permissions import Permission, has_permission
+from registry.consent.metrics import dashboard_metrics
 from registry.db import get_session
 from registry.rules.vocabulary import USECASES
 from registry.states import AssignmentStatus, RegistrationStatus
@@ -20,4 +21,5 @@ def index():
     data = dashboard(get_session(), g.organization.id, current_user.id,
                      can_review=has_permission(g.membership.role, Permission.REVIEW))
     return render_template("dashboard/index.html", d=data, statuses=list(RegistrationStatus),
-                           number_statuses=list(AssignmentStatus), usecases=sorted(USECASES))
+                           number_statuses=list(AssignmentStatus), usecases=sorted(USECASES),
+                           consent_metrics=dashboard_metrics(get_session(), g.organization.id, current_app.config))

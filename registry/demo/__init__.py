@@ -40,6 +40,8 @@ def load_demo(session: Session, path: Path = DEMO_FILE) -> Counter[str]:
         _campaign(session, org, spec, users, created)
     for spec in data["numbers"]:
         _number(session, org, spec, created)
+    if data.get("sandbox_account"):
+        _sandbox_account(session, org, data["sandbox_account"], created)
     return created
 
 
@@ -104,6 +106,15 @@ def _advance(session: Session, obj: Brand | Campaign, spec: dict[str, Any], user
     reviews.approve(session, revision, actor=Actor.of(users[spec["approved_by"]]),
                     acknowledgements=acknowledgements)
     set_status(session, obj, target, actor=LOADER, reason="demo data: provider outcome preset", source="demo")
+
+
+def _sandbox_account(session: Session, org: Organization, spec: dict[str, Any], created: Counter[str]) -> None:
+    """The sandbox provider account (`registry serve` runs the simulator it points at)."""
+    from registry.provider_accounts.crypto import current_fernet
+    from registry.provider_accounts.sandbox import ensure_sandbox_account
+
+    if ensure_sandbox_account(session, org, current_fernet(), actor=LOADER, port=int(spec.get("port", 5055))):
+        created["provider accounts"] += 1
 
 
 def _number(session: Session, org: Organization, spec: dict[str, Any], created: Counter[str]) -> None:

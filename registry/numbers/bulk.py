@@ -23,6 +23,7 @@ from registry.errors import UserValueError
 from registry.lifecycle.models import StatusChange
 from registry.rules import Severity, lint
 from registry.states import AssignmentStatus, RegistrationStatus
+from registry.submissions.operations import queue_number_assignment
 
 from .models import PhoneNumber
 from .operations import normalize_number
@@ -175,4 +176,6 @@ def _apply(session: Session, org: Organization, planned: list[tuple], existing: 
                                           f"assigned to {campaign.reference}" if campaign else ""]))
         record(session, organization_id=org.id, actor=actor, action="import", entity_type="phone_number",
                entity_id=number.id, summary=f"{number.e164} {what} by CSV upload", changes=changes)
+        if campaign is not None:
+            queue_number_assignment(session, number, actor=actor)
     session.flush()

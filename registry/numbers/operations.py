@@ -57,6 +57,9 @@ def assign_number(session: Session, number: PhoneNumber, campaign: Campaign, *, 
                   summary=f"{number.e164} assigned to campaign {campaign.reference}")
     change_status(session, number, AssignmentStatus.PENDING, actor=actor,
                   note=f"waiting for the provider to register it for {campaign.reference}")
+    from registry.submissions.operations import queue_number_assignment
+
+    queue_number_assignment(session, number, actor=actor)
 
 
 def mark_assigned(session: Session, number: PhoneNumber, *, actor: Actor, source: str = "provider",

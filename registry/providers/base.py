@@ -412,9 +412,7 @@ class TenDlcProvider(Protocol):
         ...
 
     # campaigns
-    def create_campaign(
-        self, brand: ProviderRef, campaign: CampaignInput, *, client_ref: str
-    ) -> CampaignRecord:
+    def create_campaign(self, brand: ProviderRef, campaign: CampaignInput, *, client_ref: str) -> CampaignRecord:
         """Submit a campaign; billable."""
         ...
 
@@ -424,6 +422,11 @@ class TenDlcProvider(Protocol):
 
     def get_campaign(self, ref: ProviderRef) -> CampaignRecord:
         """Fetch a campaign with its per-carrier map."""
+        ...
+
+    def list_campaigns(self, brand: ProviderRef) -> list[CampaignRecord]:
+        """Every campaign of a brand as the provider's list shows it: status and ``updated_at``, no carrier map
+        (cheap change detection: fetch only the campaigns that moved)."""
         ...
 
     def update_campaign(self, ref: ProviderRef, patch: CampaignInput) -> CampaignRecord:

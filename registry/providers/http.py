@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT: tuple[float, float] = (3.05, 20.0)
 #: response text kept in a CallRecord when the body is not JSON
 MAX_TEXT = 4000
+#: JSON bodies larger than this are recorded as a summary (size, record counts, the first record): list pages
+#: of hundreds of records add nothing a person reads, and redacting them costs more than the request
+MAX_RECORDED_BODY = 32 * 1024
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
@@ -255,9 +258,7 @@ class HttpClient:
                 )
             except requests.RequestException as exc:
                 reached = request_may_have_reached_server(exc)
-                self._record(
-                    method, path, query, body, None, None, t0, attempt, started, error=_describe(exc)
-                )
+                self._record(method, path, query, body, None, None, t0, attempt, started, error=_describe(exc))
                 if (not reached or idempotent) and not last:
                     self._sleep(self._backoff(attempt))
                     continue
@@ -267,9 +268,7 @@ class HttpClient:
                     maybe_committed=reached and not idempotent,
                 ) from exc
             try:
-                outcome = self._handle(
-                    resp, method, path, query, body, t0, attempt, started, idempotent, last
-                )
+                outcome = self._handle(resp, method, path, query, body, t0, attempt, started, idempotent, last)
             finally:
                 resp.close()
             if isinstance(outcome, HttpResponse):
@@ -296,9 +295,7 @@ class HttpClient:
         headers = dict(resp.headers)
         if 200 <= status < 300:
             if malformed:
-                self._record(
-                    method, path, query, body, status, text, t0, attempt, started, error="malformed JSON"
-                )
+                self._record(method, path, query, body, status, text, t0, attempt, started, error="malformed JSON")
                 if idempotent and not last:
                     return ("malformed", None)
                 raise ProviderError(
@@ -307,7 +304,7 @@ class HttpClient:
                     status=status,
                     maybe_committed=not idempotent,
                 )
-            self._record(method, path, query, body, status, parsed, t0, attempt, started)
+            self._record(method, path, query, body, status, parsed, t0, attempt, started, size=len(text))
             return HttpResponse(status, parsed, headers)
         retry_after = parse_retry_after(resp.headers.get("Retry-After"), now=self._wall())
         self._record(
@@ -365,9 +362,12 @@ class HttpClient:
         *,
         error: str | None = None,
         retry_after: float | None = None,
+        size: int | None = None,
     ) -> None:
         if self.recorder is None:
             return
+        if size is not None and size > MAX_RECORDED_BODY and not isinstance(response, str):
+            response = _summary(response, size)
         response = redact_text(response[:MAX_TEXT]) if isinstance(response, str) else redact(response)
         record = CallRecord(
             provider=self.provider,
@@ -388,6 +388,25 @@ class HttpClient:
             self.recorder(record)
         except Exception:  # a broken recorder must never break a provider call
             log.exception("call recorder failed for %s %s", method, path)
+
+
+def _summary(body: Any, size: int) -> dict[str, Any]:
+    """What a CallRecord keeps of a large JSON body."""
+    summary: dict[str, Any] = {"_truncated": True, "bytes": size}
+    if isinstance(body, Mapping):
+        records = body.get("records")
+        if isinstance(records, list):
+            summary |= {
+                "records": len(records),
+                "page": body.get("page"),
+                "totalRecords": body.get("totalRecords"),
+                "first": records[0] if records else None,
+            }
+        else:
+            summary["keys"] = sorted(str(k) for k in body)[:50]
+    elif isinstance(body, list):
+        summary |= {"items": len(body), "first": body[0] if body else None}
+    return summary
 
 
 def _parse_json(text: str) -> tuple[Any, bool]:

@@ -32,7 +32,8 @@ def create_once(
     """Return what ``find`` sees if an earlier attempt committed, else ``create``: one create per ref.
 
     After a create that may have committed (``maybe_committed``) or that the provider calls a duplicate
-    (CONFLICT), look again; if the object is still not there, the original error is raised for a later retry.
+    (CONFLICT), look again; if the object is still not there, or the lookup itself fails, the original error
+    is raised for a later retry (so ``maybe_committed`` survives a failed lookup).
     """
     if previously_attempted:
         existing = find()
@@ -43,7 +44,11 @@ def create_once(
     except ProviderError as exc:
         if not (exc.maybe_committed or exc.kind is ProviderErrorKind.CONFLICT):
             raise
-        existing = find()
+        try:
+            existing = find()
+        except ProviderError as lookup:
+            # the lookup failed too: keep the create's error, whose maybe_committed makes the next try look
+            raise exc from lookup
         if existing is None:
             raise
         return existing

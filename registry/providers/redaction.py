@@ -50,9 +50,7 @@ SENSITIVE_KEYS: frozenset[str] = frozenset(
 
 _NORMALIZE = re.compile(r"[\s_\-]")
 # "key": "value" / "key": 123 pairs inside text we could not parse as JSON
-_JSON_PAIR = re.compile(
-    r'"(?P<key>[A-Za-z0-9_\- ]{1,64})"\s*:\s*(?P<value>"(?:[^"\\]|\\.)*"|-?\d[\d.eE+\-]*)'
-)
+_JSON_PAIR = re.compile(r'"(?P<key>[A-Za-z0-9_\- ]{1,64})"\s*:\s*(?P<value>"(?:[^"\\]|\\.)*"|-?\d[\d.eE+\-]*)')
 # key=value pairs in form bodies and query strings
 _FORM_PAIR = re.compile(r"(?P<key>[A-Za-z0-9_\-]{1,64})=(?P<value>[^&\s]*)")
 # bearer tokens wherever they appear
@@ -67,9 +65,7 @@ def is_sensitive(key: str) -> bool:
 def redact(value: Any) -> Any:
     """A copy of a JSON-like value with every sensitive key's value replaced by ``[REDACTED]``."""
     if isinstance(value, Mapping):
-        return {
-            k: (REDACTED if isinstance(k, str) and is_sensitive(k) else redact(v)) for k, v in value.items()
-        }
+        return {k: (REDACTED if isinstance(k, str) and is_sensitive(k) else redact(v)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [redact(v) for v in value]
     if isinstance(value, str):

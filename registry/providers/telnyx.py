@@ -53,6 +53,8 @@ from .times import parse_time
 
 TELNYX_BASE_URL = "https://api.telnyx.com/v2"
 PAGE_SIZE = 100
+#: the 10DLC lists allow up to 500 records a page (provider-apis.md §2.7)
+LIST_PAGE_SIZE = 500
 #: lists are paged this far at most when looking for a reference (newest first)
 MAX_RECONCILE_PAGES = 10
 
@@ -264,9 +266,7 @@ class TelnyxProvider:
     ) -> BrandRecord:
         if not isinstance(body, Mapping) or not body.get("brandId"):
             raise ProviderError(ProviderErrorKind.MALFORMED, "Telnyx brand response has no brandId")
-        lifecycle, known = st.brand_lifecycle(
-            body.get("status"), body.get("identityStatus"), otp_verified=otp_verified
-        )
+        lifecycle, known = st.brand_lifecycle(body.get("status"), body.get("identityStatus"), otp_verified=otp_verified)
         reasons = body.get("failureReasons")
         return BrandRecord(
             provider=self.name,
@@ -369,8 +369,7 @@ class TelnyxProvider:
             items = list(body.items())
         else:
             items = [
-                (str(x.get("code") or x.get("usecase")) if isinstance(x, Mapping) else str(x), x)
-                for x in body or []
+                (str(x.get("code") or x.get("usecase")) if isinstance(x, Mapping) else str(x), x) for x in body or []
             ]
         result = []
         for code, info in items:
@@ -420,9 +419,7 @@ class TelnyxProvider:
         )
 
     # ---------------------------------------------------------------- campaigns
-    def create_campaign(
-        self, brand: ProviderRef, campaign: CampaignInput, *, client_ref: str
-    ) -> CampaignRecord:
+    def create_campaign(self, brand: ProviderRef, campaign: CampaignInput, *, client_ref: str) -> CampaignRecord:
         """``POST /10dlc/campaignBuilder`` with ``referenceId`` = client_ref, so repeats are detected."""
         body = _pick(campaign, CAMPAIGN_CREATE_FIELDS) | self._webhook_fields(campaign, client_ref)
         body |= {"brandId": brand, "referenceId": client_ref}
@@ -456,6 +453,12 @@ class TelnyxProvider:
                     raise
         return self._campaign_record(body, operation)
 
+    def list_campaigns(self, brand: ProviderRef) -> list[CampaignRecord]:
+        """``GET /10dlc/campaign?brandId=`` page by page (500 a page); no per-carrier map."""
+        query = {"brandId": brand, "sort": "createdAt"}
+        rows = self._pages("/10dlc/campaign", query, page_size=LIST_PAGE_SIZE)
+        return [self._campaign_record(row, {}) for row in rows if row.get("campaignId")]
+
     def update_campaign(self, ref: ProviderRef, patch: CampaignInput) -> CampaignRecord:
         """``PUT /10dlc/campaign/{id}`` with the fields Telnyx lets us change."""
         body = _pick(patch, CAMPAIGN_UPDATE_FIELDS)
@@ -480,9 +483,7 @@ class TelnyxProvider:
     def _campaign_record(self, body: Any, operation: Any) -> CampaignRecord:
         if not isinstance(body, Mapping) or not body.get("campaignId"):
             raise ProviderError(ProviderErrorKind.MALFORMED, "Telnyx campaign response has no campaignId")
-        raw_carriers = (
-            {str(k): str(v) for k, v in operation.items()} if isinstance(operation, Mapping) else {}
-        )
+        raw_carriers = {str(k): str(v) for k, v in operation.items()} if isinstance(operation, Mapping) else {}
         carrier_map = st.carriers(raw_carriers, t_mobile_suspended=bool(body.get("isTMobileSuspended")))
         lifecycle, known = st.campaign_lifecycle(body.get("campaignStatus"), carrier_map)
         reasons = body.get("failureReasons")
@@ -597,9 +598,7 @@ class TelnyxProvider:
 
     def get_assignment(self, number: str) -> AssignmentRecord:
         """``GET /10dlc/phone_number_campaigns/{phoneNumber}``; NOT_FOUND once unassigned."""
-        return self._assignment_record(
-            self.http.get(f"/10dlc/phone_number_campaigns/{quote_segment(number)}").body
-        )
+        return self._assignment_record(self.http.get(f"/10dlc/phone_number_campaigns/{quote_segment(number)}").body)
 
     def list_assignments(self, campaign: ProviderRef) -> list[AssignmentRecord]:
         """Every number on a campaign (``filter[telnyx_campaign_id]``)."""
@@ -608,9 +607,7 @@ class TelnyxProvider:
 
     def unassign_number(self, number: str) -> AssignmentRecord:
         """``DELETE /10dlc/phone_number_campaigns/{phoneNumber}`` (PENDING_UNASSIGNMENT until done)."""
-        return self._assignment_record(
-            self.http.delete(f"/10dlc/phone_number_campaigns/{quote_segment(number)}").body
-        )
+        return self._assignment_record(self.http.delete(f"/10dlc/phone_number_campaigns/{quote_segment(number)}").body)
 
     def _assignment_record(self, body: Any) -> AssignmentRecord:
         if not isinstance(body, Mapping) or not body.get("phoneNumber"):
@@ -653,12 +650,17 @@ class TelnyxProvider:
 
     # ---------------------------------------------------------------- paging
     def _pages(
-        self, path: str, query: Mapping[str, Any], *, max_pages: int | None = None
+        self,
+        path: str,
+        query: Mapping[str, Any],
+        *,
+        max_pages: int | None = None,
+        page_size: int = PAGE_SIZE,
     ) -> Iterator[Mapping[str, Any]]:
         """Rows of a 10DLC list (``page``/``recordsPerPage``, body ``{records, page, totalRecords}``)."""
         page, seen = 1, 0
         while max_pages is None or page <= max_pages:
-            body = self.http.get(path, query={**query, "page": page, "recordsPerPage": PAGE_SIZE}).body or {}
+            body = self.http.get(path, query={**query, "page": page, "recordsPerPage": page_size}).body or {}
             records = body.get("records") if isinstance(body, Mapping) else None
             if not records:
                 return
@@ -667,7 +669,7 @@ class TelnyxProvider:
                     yield row
             seen += len(records)
             total = body.get("totalRecords")
-            if (isinstance(total, int) and seen >= total) or len(records) < PAGE_SIZE:
+            if (isinstance(total, int) and seen >= total) or len(records) < page_size:
                 return
             page += 1
 

@@ -60,9 +60,7 @@ def parse_issues(body: Any) -> list[Issue]:
         source = entry.get("source") if isinstance(entry.get("source"), Mapping) else {}
         name = pointer_field(source.get("pointer")) or source.get("parameter")
         message = entry.get("detail") or entry.get("title") or "error"
-        issues.append(
-            Issue(code=str(entry.get("code", "")), message=str(message), fields=(name,) if name else ())
-        )
+        issues.append(Issue(code=str(entry.get("code", "")), message=str(message), fields=(name,) if name else ()))
     return issues
 
 
@@ -78,6 +76,4 @@ def telnyx_error(status: int, body: Any, text: str, headers: Mapping[str, str]) 
     for issue in issues:
         fields.extend(f for f in issue.fields if f not in fields)
     message = "; ".join(i.message for i in issues)
-    return ProviderError(
-        kind, message, provider_code=first.code or None, fields=fields, status=status, issues=issues
-    )
+    return ProviderError(kind, message, provider_code=first.code or None, fields=fields, status=status, issues=issues)

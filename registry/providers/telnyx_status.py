@@ -36,9 +36,7 @@ CAMPAIGN_STATUS: Mapping[str, Lifecycle] = {
 }
 
 #: statuses where carrier review is under way or done, so the per-carrier map refines the outcome (§6.1)
-CARRIER_STAGE = frozenset(
-    {"TCR_ACCEPTED", "TELNYX_ACCEPTED", "MNO_PENDING", "MNO_REJECTED", "MNO_PROVISIONED"}
-)
+CARRIER_STAGE = frozenset({"TCR_ACCEPTED", "TELNYX_ACCEPTED", "MNO_PENDING", "MNO_REJECTED", "MNO_PROVISIONED"})
 
 CARRIER: Mapping[str, CarrierState] = {
     "REVIEW": CarrierState.REVIEW,

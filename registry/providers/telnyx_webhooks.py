@@ -51,9 +51,7 @@ def load_public_key(public_key: str | bytes) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
-def check_signature(
-    headers: Mapping[str, str], raw_body: bytes, public_key: Ed25519PublicKey, *, now: float
-) -> None:
+def check_signature(headers: Mapping[str, str], raw_body: bytes, public_key: Ed25519PublicKey, *, now: float) -> None:
     """Raise ProviderError(AUTH) unless the request is signed by ``public_key`` within the tolerance."""
 
     def fail(reason: str) -> ProviderError:

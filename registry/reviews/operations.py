@@ -22,6 +22,7 @@ from registry.lifecycle.operations import change_status
 from registry.revisions.models import Acknowledgement, Revision
 from registry.revisions.operations import freeze
 from registry.states import RegistrationStatus, RevisionStatus
+from registry.submissions.operations import queue_submission
 
 SUBMITTABLE = frozenset({RegistrationStatus.DRAFT, RegistrationStatus.REJECTED, RegistrationStatus.FAILED,
                          RegistrationStatus.ACTION_REQUIRED})
@@ -91,6 +92,7 @@ def approve(session: Session, revision: Revision, *, actor: Actor, acknowledgeme
                                             if (a.rule, a.field) in _warning_keys(revision)]]})
     change_status(session, subject, RegistrationStatus.QUEUED, actor=actor,
                   note=f"revision {revision.number} approved by {actor.label}; queued for submission")
+    queue_submission(session, revision, actor=actor)
 
 
 def send_back(session: Session, revision: Revision, *, actor: Actor, comment: str) -> None:

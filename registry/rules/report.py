@@ -21,7 +21,10 @@ class Severity(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        return {"error": 0, "warning": 1, "info": 2}[self.value]
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 class Verdict(enum.StrEnum):
@@ -85,7 +88,13 @@ class Report:
         return [f for f in self.findings if f.field == name]
 
     def sort(self) -> None:
-        self.findings.sort(key=lambda f: (f.severity.rank, f.field or "", f.rule))
+        if len(self.findings) > 1:
+            self.findings.sort(key=_order)
 
     def to_dict(self) -> dict[str, Any]:
         return {"verdict": self.verdict.value, "findings": [f.to_dict() for f in self.findings]}
+
+
+def _order(f: Finding) -> tuple[int, str, str]:
+    """Most severe first, then by field and rule (stable for findings equal in all three)."""
+    return _RANK[f.severity], f.field or "", f.rule

@@ -14,7 +14,8 @@ from registry.db import get_session
 from registry.states import CARRIERS
 
 #: endpoints reachable without logging in
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health", "webhooks.receive", "webhooks_inbound.json_form",
+                              "webhooks_inbound.telnyx", "webhooks_inbound.twilio"})
 
 
 def load_membership() -> Any:

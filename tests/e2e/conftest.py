@@ -29,9 +29,8 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def live_server(app):
     """The app with the demo data, served by a real HTTP server in a thread."""
-    from registry.db import unit_of_work
+    from registry.db import get_database, unit_of_work
     from registry.demo import load_demo
-    from registry.db import get_database
 
     with unit_of_work(get_database(app).sessionmaker) as session:
         load_demo(session)

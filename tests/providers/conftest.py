@@ -1,12 +1,10 @@
-"""Fixtures for the provider tests: no network but loopback, a simulator, a webhook receiver, providers."""
+"""Provider test fixtures: a simulator, a webhook receiver, providers (the loopback guard is suite-wide)."""
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -18,63 +16,6 @@ from registry.providers.simulator import Simulator, run_simulator
 from registry.providers.telnyx import TelnyxProvider
 
 START = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
-
-
-class NonLoopbackConnection(OSError):
-    """A test tried to reach an address outside 127.0.0.0/8 and ::1."""
-
-
-def _is_loopback(host: Any) -> bool:
-    if isinstance(host, bytes):
-        host = host.decode()
-    if not isinstance(host, str):
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
-@dataclass
-class NetworkGuard:
-    """Records attempts to leave the machine; the test fails at teardown if there were any."""
-
-    violations: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(autouse=True)
-def network_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkGuard]:
-    """Fail any test that opens a connection to a non-loopback address (checked before connecting)."""
-    guard = NetworkGuard()
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
-    real_create = socket.create_connection
-
-    def check(family: int, address: Any) -> None:
-        if family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
-            guard.violations.append(str(address))
-            raise NonLoopbackConnection(f"test tried to connect to {address!r}: only loopback is allowed")
-
-    def connect(self: socket.socket, address: Any) -> None:
-        check(self.family, address)
-        return real_connect(self, address)
-
-    def connect_ex(self: socket.socket, address: Any) -> int:
-        check(self.family, address)
-        return real_connect_ex(self, address)
-
-    def create_connection(address: Any, *args: Any, **kwargs: Any) -> socket.socket:
-        check(socket.AF_INET, address)
-        return real_create(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-    monkeypatch.setattr(socket, "create_connection", create_connection)
-    yield guard
-    if guard.violations:
-        pytest.fail(f"non-loopback connection attempted: {guard.violations}")
 
 
 @pytest.fixture
@@ -120,9 +61,7 @@ class Receiver:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
 
     @property

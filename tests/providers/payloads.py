@@ -41,8 +41,7 @@ CAMPAIGN: dict[str, Any] = {
     "messageFlow": "Patients opt in on the booking form at https://harbordental.example/book by ticking an "
     "unchecked box that shows the SMS terms, message frequency and STOP/HELP instructions.",
     "sample1": "Harbor Dental: your cleaning is tomorrow at 3pm. Reply C to confirm, STOP to opt out.",
-    "sample2": "Harbor Dental: your statement is ready at https://harbordental.example/pay "
-    "Reply STOP to opt out.",
+    "sample2": "Harbor Dental: your statement is ready at https://harbordental.example/pay Reply STOP to opt out.",
     "subscriberOptin": True,
     "subscriberOptout": True,
     "subscriberHelp": True,
@@ -50,8 +49,7 @@ CAMPAIGN: dict[str, Any] = {
     "optoutKeywords": "STOP,CANCEL,END,QUIT,UNSUBSCRIBE",
     "optoutMessage": "Harbor Dental: you are unsubscribed and will get no more messages.",
     "helpKeywords": "HELP,INFO",
-    "helpMessage": "Harbor Dental: for help call +1 503 555 0100. Msg & data rates may apply. "
-    "Reply STOP to cancel.",
+    "helpMessage": "Harbor Dental: for help call +1 503 555 0100. Msg & data rates may apply. Reply STOP to cancel.",
     "embeddedLink": True,
     "embeddedPhone": False,
     "numberPool": False,

@@ -48,9 +48,7 @@ def test_an_endless_429_storm_ends_in_rate_limited_with_retry_after(harness: Har
     assert len(harness.calls) == 4
 
 
-def test_a_retry_after_longer_than_we_wait_inline_is_handed_to_the_caller(
-    harness: Harness, sim: Simulator
-) -> None:
+def test_a_retry_after_longer_than_we_wait_inline_is_handed_to_the_caller(harness: Harness, sim: Simulator) -> None:
     sim.inject_fault("status", status=429, retry_after=3600, count=1, path=BRANDS)
     with pytest.raises(ProviderError) as caught:
         harness.provider.http.get("/10dlc/brand")
@@ -64,9 +62,7 @@ def test_retry_after_as_http_date() -> None:
     assert parse_retry_after(header, now=now.timestamp()) == pytest.approx(42)
     assert parse_retry_after("5", now=0) == 5
     assert parse_retry_after("garbage", now=0) is None
-    assert (
-        parse_retry_after(format_datetime(now - timedelta(seconds=9), usegmt=True), now=now.timestamp()) == 0
-    )
+    assert parse_retry_after(format_datetime(now - timedelta(seconds=9), usegmt=True), now=now.timestamp()) == 0
 
 
 def test_5xx_on_a_read_is_retried_with_growing_jittered_backoff(harness: Harness, sim: Simulator) -> None:
@@ -95,9 +91,7 @@ def test_malformed_body_on_a_read_is_retried(harness: Harness, sim: Simulator) -
     assert harness.calls[1].status == 200
 
 
-def test_malformed_body_after_a_create_raises_malformed_maybe_committed(
-    harness: Harness, sim: Simulator
-) -> None:
+def test_malformed_body_after_a_create_raises_malformed_maybe_committed(harness: Harness, sim: Simulator) -> None:
     sim.inject_fault("malformed", count=1, path=BRANDS, method="POST", after_commit=True)
     with pytest.raises(ProviderError) as caught:
         harness.provider.create_brand(brand(), client_ref="b")

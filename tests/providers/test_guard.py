@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from .conftest import NetworkGuard, NonLoopbackConnection
+from tests.conftest import NetworkGuard, NonLoopbackConnection
 
 
 @pytest.mark.parametrize("address", [("10.255.255.1", 80), ("192.0.2.1", 443), ("example.com", 80)])

@@ -83,9 +83,7 @@ def test_unverified_brand_needs_action_is_refused_campaigns_and_is_rescued_by_ex
     harness: Harness, sim: Simulator
 ) -> None:
     p = harness.provider
-    brand_id = p.create_brand(
-        brand(displayName="Harbor Dental [sim:unverified]"), client_ref="b1"
-    ).provider_id
+    brand_id = p.create_brand(brand(displayName="Harbor Dental [sim:unverified]"), client_ref="b1").provider_id
     sim.advance(minutes=2)
 
     record = p.get_brand(brand_id)
@@ -118,9 +116,7 @@ def test_unverified_brand_needs_action_is_refused_campaigns_and_is_rescued_by_ex
 
 def test_fixing_brand_data_and_revetting_verifies_the_brand(harness: Harness, sim: Simulator) -> None:
     p = harness.provider
-    brand_id = p.create_brand(
-        brand(displayName="Harbor Dental [sim:unverified]"), client_ref="b1"
-    ).provider_id
+    brand_id = p.create_brand(brand(displayName="Harbor Dental [sim:unverified]"), client_ref="b1").provider_id
     sim.advance(minutes=2)
     p.revet_brand(brand_id)  # same data, scored again: still UNVERIFIED
     sim.advance(minutes=2)
@@ -368,10 +364,7 @@ def test_campaign_update_and_deactivation(harness: Harness, sim: Simulator) -> N
     brand_id = approved_brand(p, sim)
     campaign_id = provisioned_campaign(p, sim, brand_id, "upd")
     new_sample = "Harbor Dental: your appointment moved to Friday 10am. Reply STOP to opt out."
-    assert (
-        p.update_campaign(campaign_id, {"sample1": new_sample, "usecase": "MARKETING"}).raw["sample1"]
-        == new_sample
-    )
+    assert p.update_campaign(campaign_id, {"sample1": new_sample, "usecase": "MARKETING"}).raw["sample1"] == new_sample
     with pytest.raises(ProviderError) as short:
         p.update_campaign(campaign_id, {"sample2": "too short"})
     assert short.value.fields == ("sample2",)
@@ -390,9 +383,7 @@ def test_campaign_update_and_deactivation(harness: Harness, sim: Simulator) -> N
 
 def test_brand_registration_failure_is_reported_with_reasons(harness: Harness, sim: Simulator) -> None:
     p = harness.provider
-    brand_id = p.create_brand(
-        brand(displayName="Harbor [sim:registration-failed]"), client_ref="x"
-    ).provider_id
+    brand_id = p.create_brand(brand(displayName="Harbor [sim:registration-failed]"), client_ref="x").provider_id
     sim.advance(minutes=2)
     record = p.get_brand(brand_id)
     assert (record.lifecycle, record.raw_status) == (Lifecycle.FAILED, "REGISTRATION_FAILED")

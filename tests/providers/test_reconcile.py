@@ -28,9 +28,7 @@ def test_brand_timeout_after_commit_is_reconciled_by_reference_without_a_second_
     make_provider: Callable[..., Harness], sim: Simulator, receiver: Receiver
 ) -> None:
     h = make_provider(webhook_url=receiver.url)
-    h.provider.create_brand(
-        brand(displayName="Other Clinic", companyName="Other LLC"), client_ref="someone-else"
-    )
+    h.provider.create_brand(brand(displayName="Other Clinic", companyName="Other LLC"), client_ref="someone-else")
     sim.inject_fault("drop", count=1, path="/v2/10dlc/brand", method="POST")
 
     with pytest.raises(ProviderError) as caught:
@@ -101,9 +99,7 @@ def test_campaign_dropped_connection_then_create_once(harness: Harness, sim: Sim
     sim.inject_fault("drop", count=1, path="/v2/10dlc/campaignBuilder", method="POST")
     record = create_campaign_once(harness.provider, brand_id, campaign(), client_ref="camp-1")
     assert record.client_ref == "camp-1"
-    again = create_campaign_once(
-        harness.provider, brand_id, campaign(), client_ref="camp-1", previously_attempted=True
-    )
+    again = create_campaign_once(harness.provider, brand_id, campaign(), client_ref="camp-1", previously_attempted=True)
     assert again.provider_id == record.provider_id
     assert len(sim.telnyx().campaigns) == 1
     assert billed(sim, "campaign_upfront") == 1
@@ -118,3 +114,18 @@ def test_a_duplicate_reference_from_a_previous_run_returns_the_existing_campaign
     assert second.provider_id == first.provider_id
     assert len(sim.telnyx().campaigns) == 1
     assert harness.provider.find_campaign_by_reference(brand_id, "nope") is None
+
+
+def test_a_failed_lookup_after_an_uncertain_create_keeps_maybe_committed(
+    make_provider: Callable[..., Harness], sim: Simulator, receiver: Receiver
+) -> None:
+    h = make_provider(webhook_url=receiver.url)
+    sim.inject_fault("drop", count=1, path="/v2/10dlc/brand", method="POST")
+    sim.inject_fault("status", status=503, count=-1, path="/v2/10dlc/brand", method="GET")
+    with pytest.raises(ProviderError) as caught:
+        create_brand_once(h.provider, brand(), client_ref="ref-8")
+    assert caught.value.maybe_committed and caught.value.kind is ProviderErrorKind.TRANSIENT
+    sim.clear_faults()
+    again = create_brand_once(h.provider, brand(), client_ref="ref-8", previously_attempted=True)
+    assert again.client_ref == "ref-8"
+    assert billed(sim, "brand_registration") == 1

@@ -35,9 +35,7 @@ def test_sensitive_keys(key: str) -> None:
     assert is_sensitive(key)
 
 
-@pytest.mark.parametrize(
-    "key", ["pinSms", "successSms", "email", "displayName", "phone", "brandId", "tokenize"]
-)
+@pytest.mark.parametrize("key", ["pinSms", "successSms", "email", "displayName", "phone", "brandId", "tokenize"])
 def test_ordinary_keys(key: str) -> None:
     assert not is_sensitive(key)
 
@@ -50,9 +48,7 @@ def test_nested_values_are_redacted_and_the_input_is_untouched() -> None:
 
 
 def test_text_and_headers() -> None:
-    text = (
-        '{"ein":"120000001","displayName":"x","otpPin": 123456} api_key=abc&x=1 Authorization: Bearer KEY123'
-    )
+    text = '{"ein":"120000001","displayName":"x","otpPin": 123456} api_key=abc&x=1 Authorization: Bearer KEY123'
     out = redact_text(text)
     assert "120000001" not in out
     assert "123456" not in out

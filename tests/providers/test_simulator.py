@@ -103,9 +103,9 @@ def test_brand_validation_reports_every_field_at_once(api: Api) -> None:
     sole = dict(SOLE_PROPRIETOR, mobilePhone="555-0177")
     assert ("10016", "/mobilePhone") in codes(api("POST", "/v2/10dlc/brand", sole))
     assert (
-        api(
-            "POST", "/v2/10dlc/brand", data=b"{not json", headers={"Content-Type": "application/json"}
-        ).json()["errors"][0]["code"]
+        api("POST", "/v2/10dlc/brand", data=b"{not json", headers={"Content-Type": "application/json"}).json()[
+            "errors"
+        ][0]["code"]
         == "10015"
     )
 
@@ -145,9 +145,7 @@ def test_campaign_preconditions_and_duplicates(api: Api) -> None:
     resp = api("POST", "/v2/10dlc/campaignBuilder", {"brandId": pending, **campaign()})
     assert (resp.status_code, codes(resp)[0][0]) == (400, "527")
     unverified = ready_brand(api, displayName="U [sim:unverified]")
-    assert (
-        codes(api("POST", "/v2/10dlc/campaignBuilder", {"brandId": unverified, **campaign()}))[0][0] == "527"
-    )
+    assert codes(api("POST", "/v2/10dlc/campaignBuilder", {"brandId": unverified, **campaign()}))[0][0] == "527"
     good = ready_brand(api)
     first = api("POST", "/v2/10dlc/campaignBuilder", {"brandId": good, "referenceId": "r-1", **campaign()})
     assert first.status_code == 200
@@ -191,16 +189,11 @@ def test_control_api_over_http(api: Api) -> None:
     assert api("GET", f"/v2/10dlc/brand/{brand_id}").json()["identityStatus"] == "VERIFIED"
     assert api("POST", "/_sim/advance", {"seconds": -1}).status_code == 400
     assert api("GET", "/_sim/ledger").json() == {
-        "records": [
-            {"at": "2026-03-02T17:00:00.000Z", "kind": "brand_registration", "amount": 4.0, "ref": brand_id}
-        ],
+        "records": [{"at": "2026-03-02T17:00:00.000Z", "kind": "brand_registration", "amount": 4.0, "ref": brand_id}],
         "total": 4.0,
     }
 
-    assert (
-        api("POST", "/_sim/faults", {"kind": "status", "status": 503, "path": "/v2/10dlc/enum/*"}).status_code
-        == 201
-    )
+    assert api("POST", "/_sim/faults", {"kind": "status", "status": 503, "path": "/v2/10dlc/enum/*"}).status_code == 201
     assert api("GET", "/v2/10dlc/enum/usecase").status_code == 503
     assert api("GET", "/v2/10dlc/enum/usecase").status_code == 200  # one shot
     assert api("POST", "/_sim/faults", {"kind": "meltdown"}).status_code == 400

@@ -49,9 +49,7 @@ def test_brand_lifecycle(status: str, identity: str | None, otp: bool, expected:
     assert st.brand_lifecycle(status, identity, otp_verified=otp) == (expected, True)
 
 
-@pytest.mark.parametrize(
-    ("status", "identity"), [("SOMETHING_NEW", "VERIFIED"), (None, None), ("OK", "MAYBE")]
-)
+@pytest.mark.parametrize(("status", "identity"), [("SOMETHING_NEW", "VERIFIED"), (None, None), ("OK", "MAYBE")])
 def test_unknown_brand_status_keeps_the_previous_lifecycle(status: str | None, identity: str | None) -> None:
     assert st.brand_lifecycle(status, identity, previous=L.IN_REVIEW) == (L.IN_REVIEW, False)
 

@@ -168,12 +168,8 @@ def test_no_public_key_means_nothing_verifies() -> None:
         ),
     ],
 )
-def test_event_hints(
-    event_type: str, payload: dict, entity: EventEntity, lifecycle: Lifecycle | None
-) -> None:
-    body = json.dumps(
-        {"data": {"event_type": event_type, "id": "e", "payload": payload}, "meta": {}}
-    ).encode()
+def test_event_hints(event_type: str, payload: dict, entity: EventEntity, lifecycle: Lifecycle | None) -> None:
+    body = json.dumps({"data": {"event_type": event_type, "id": "e", "payload": payload}, "meta": {}}).encode()
     [event] = parse_events(body)
     assert (event.entity, event.lifecycle) == (entity, lifecycle)
 
@@ -195,9 +191,7 @@ def _journey_events(h: Harness, sim: Simulator, receiver: Receiver) -> str:
     return h.provider.create_campaign(brand_id, campaign(), client_ref="c").provider_id
 
 
-def test_duplicate_deliveries_share_a_dedupe_key(
-    harness: Harness, sim: Simulator, receiver: Receiver
-) -> None:
+def test_duplicate_deliveries_share_a_dedupe_key(harness: Harness, sim: Simulator, receiver: Receiver) -> None:
     sim.configure_webhooks(duplicate_probability=1.0)
     _journey_events(harness, sim, receiver)
     sim.advance(days=5)
@@ -228,9 +222,7 @@ def test_out_of_order_delivery_is_harmless_when_the_handler_refetches(
     assert {s for s in seen if s is not None} == {Lifecycle.APPROVED}
 
 
-def test_dropped_webhooks_leave_the_state_readable(
-    harness: Harness, sim: Simulator, receiver: Receiver
-) -> None:
+def test_dropped_webhooks_leave_the_state_readable(harness: Harness, sim: Simulator, receiver: Receiver) -> None:
     sim.configure_webhooks(drop_probability=1.0)
     campaign_id = _journey_events(harness, sim, receiver)
     sim.advance(days=5)
@@ -251,14 +243,10 @@ def test_failed_deliveries_are_retried_with_a_growing_attempt(
     sim.advance(minutes=1)
     attempts = [harness.provider.parse_webhook(r.headers, r.body)[0].attempt for r in receiver.requests]
     assert attempts == [1, 2]
-    assert (
-        len({harness.provider.parse_webhook(r.headers, r.body)[0].dedupe_key for r in receiver.requests}) == 1
-    )
+    assert len({harness.provider.parse_webhook(r.headers, r.body)[0].dedupe_key for r in receiver.requests}) == 1
 
 
-def test_simulator_can_send_expired_or_foreign_signatures(
-    harness: Harness, sim: Simulator, receiver: Receiver
-) -> None:
+def test_simulator_can_send_expired_or_foreign_signatures(harness: Harness, sim: Simulator, receiver: Receiver) -> None:
     sim.configure_webhooks(timestamp_skew=-900)
     harness.provider.webhook_url = receiver.url
     harness.provider.create_brand(brand(), client_ref="b")
@@ -268,9 +256,7 @@ def test_simulator_can_send_expired_or_foreign_signatures(
     sim.advance(minutes=2)
     sim.configure_webhooks(sign_with=None)
     assert len(receiver.requests) == 2
-    assert not any(
-        harness.provider.verify_webhook(receiver.url, r.headers, r.body) for r in receiver.requests
-    )
+    assert not any(harness.provider.verify_webhook(receiver.url, r.headers, r.body) for r in receiver.requests)
 
 
 def test_the_receiver_may_call_the_simulator_back_during_delivery(

@@ -104,24 +104,18 @@ def _usecase(
 
 
 USECASES: Mapping[str, Mapping[str, Any]] = {
-    "2FA": _usecase(
-        "2FA", "STANDARD", "Authentication, account verification or one-time passcodes.", 10.0, samples=1
-    ),
+    "2FA": _usecase("2FA", "STANDARD", "Authentication, account verification or one-time passcodes.", 10.0, samples=1),
     "ACCOUNT_NOTIFICATION": _usecase(
         "Account Notification", "STANDARD", "Standard notifications for account holders.", 10.0
     ),
-    "CUSTOMER_CARE": _usecase(
-        "Customer Care", "STANDARD", "Interactions about the customer's account.", 10.0
-    ),
+    "CUSTOMER_CARE": _usecase("Customer Care", "STANDARD", "Interactions about the customer's account.", 10.0),
     "DELIVERY_NOTIFICATION": _usecase(
         "Delivery Notification", "STANDARD", "Status of delivery of a product or service.", 10.0
     ),
     "FRAUD_ALERT": _usecase(
         "Fraud Alert Messaging", "STANDARD", "Notifications of potentially fraudulent activity.", 10.0
     ),
-    "HIGHER_EDUCATION": _usecase(
-        "Higher Education", "STANDARD", "Messages by colleges and school districts.", 10.0
-    ),
+    "HIGHER_EDUCATION": _usecase("Higher Education", "STANDARD", "Messages by colleges and school districts.", 10.0),
     "MARKETING": _usecase("Marketing", "STANDARD", "Marketing and promotional content.", 10.0),
     "MIXED": _usecase(
         "Mixed",

@@ -9,7 +9,10 @@
 - ``POST /_sim/delays``: change review delays (see delays.py);
 - ``POST /_sim/rate_limit`` ``{"rate": r, "burst": b}`` per API key, or ``{"rate": null}`` to disable;
 - ``POST /_sim/messaging_profiles`` ``{"messagingProfileId", "phoneNumbers": [...]}``;
-- ``GET /_sim/otp/{brandId}``: the PIN the sole proprietor's handset received.
+- ``GET /_sim/otp/{brandId}``: the PIN the sole proprietor's handset received;
+- ``POST /_sim/seed``: bulk-create registered brands whose campaigns are already in carrier review (see
+  ``seed``), for benchmarks and demos;
+- ``GET /_sim/stats``: transitions made, requests answered, 429s sent.
 
 The account is the one whose key is in ``Authorization: Bearer``, else the first one. Control handlers run
 outside the sandbox lock (taking it where they touch state), so ``advance`` can deliver webhooks to a
@@ -18,6 +21,7 @@ receiver that calls the simulator back.
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Any
 
 from .clock import iso
@@ -162,9 +166,7 @@ def messaging_profile(ctx: Context) -> Response:
         raise ApiError(400, error_body(400, "messagingProfileId and phoneNumbers[] are required"))
     with ctx.sandbox.lock:
         ctx.account.telnyx.profiles.setdefault(str(profile), []).extend(str(n) for n in numbers)
-    return Response(
-        201, {"messagingProfileId": profile, "phoneNumbers": ctx.account.telnyx.profiles[str(profile)]}
-    )
+    return Response(201, {"messagingProfileId": profile, "phoneNumbers": ctx.account.telnyx.profiles[str(profile)]})
 
 
 def otp(ctx: Context, brand_id: str) -> Response:
@@ -174,6 +176,64 @@ def otp(ctx: Context, brand_id: str) -> Response:
     if brand is None or brand.otp is None:
         raise ApiError(404, error_body(404, "no OTP for this brand"))
     return Response(200, {"pin": brand.otp.pin, "referenceId": brand.otp.reference_id})
+
+
+def seed(ctx: Context) -> Response:
+    """Bulk-create ``brands`` registered brands (OK, VERIFIED) with ``campaigns_per_brand`` campaigns each, all
+    already at MNO_PENDING with every carrier in REVIEW; each carrier decides at a random moment within
+    ``decide_within_seconds`` (seeded by ``seed``); a ``reject_share`` of campaigns is rejected by one random
+    carrier. Objects carry ``webhookURL`` when given. Answers the ids and the virtual now."""
+    from .catalog import MNOS
+    from .scenarios import Scenario
+    from .telnyx.seed import seed_brand, seed_campaign
+
+    body = _body(ctx.request)
+    try:
+        brands, per = int(body.get("brands", 1)), int(body.get("campaigns_per_brand", 1))
+        window = float(body.get("decide_within_seconds", 3 * 86400))
+        reject_share = float(body.get("reject_share", 0.0))
+        rng = random.Random(int(body.get("seed", 0)))
+    except (TypeError, ValueError):
+        raise ApiError(400, error_body(400, "counts, window and share must be numbers")) from None
+    if not (
+        1 <= brands <= 1000 and 0 <= per <= 10000 and brands * per <= 100_000 and window >= 0 and 0 <= reject_share <= 1
+    ):
+        raise ApiError(400, error_body(400, "at most 1000 brands and 100000 campaigns; window >= 0; share 0-1"))
+    webhook = body.get("webhookURL")
+    usecase = str(body.get("usecase") or "ACCOUNT_NOTIFICATION")
+    made = []
+    with ctx.sandbox.lock:
+        state, machine = ctx.account.telnyx, ctx.sandbox.telnyx
+        for _ in range(brands):
+            brand = seed_brand(ctx.sandbox, state, webhook)
+            campaigns = []
+            for _ in range(per):
+                rejecting = frozenset({rng.choice(list(MNOS))}) if rng.random() < reject_share else frozenset()
+                campaign = seed_campaign(ctx.sandbox, state, brand, usecase, webhook, Scenario(reject_always=rejecting))
+                machine.seed_review(state, campaign, {mno: rng.uniform(1.0, window or 1.0) for mno in MNOS})
+                campaigns.append(
+                    {
+                        "campaignId": campaign.id,
+                        "tcrCampaignId": campaign.data["tcrCampaignId"],
+                        "updatedAt": campaign.data["updatedAt"],
+                        "rejectedBy": sorted(rejecting),
+                    }
+                )
+            made.append({"brandId": brand.id, "tcrBrandId": brand.data["tcrBrandId"], "campaigns": campaigns})
+        now = iso(ctx.sandbox.clock.now())
+    return Response(201, {"now": now, "brands": made})
+
+
+def stats(ctx: Context) -> Response:
+    """What the sandbox did: transitions, requests, 429s, scheduled jobs."""
+    with ctx.sandbox.lock:
+        pending = len(ctx.sandbox.scheduler.pending())
+        transitions = dict(ctx.sandbox.telnyx.transitions)
+        requests = dict(ctx.sandbox.requests)
+    return Response(
+        200,
+        {"transitions": transitions, "requests": requests, "scheduled": pending, "now": iso(ctx.sandbox.clock.now())},
+    )
 
 
 ROUTES = [
@@ -189,4 +249,6 @@ ROUTES = [
     Route(PREFIX + "/rate_limit", ("POST",), rate_limit),
     Route(PREFIX + "/messaging_profiles", ("POST",), messaging_profile),
     Route(PREFIX + "/otp/<brand_id>", ("GET",), otp),
+    Route(PREFIX + "/seed", ("POST",), seed),
+    Route(PREFIX + "/stats", ("GET",), stats),
 ]

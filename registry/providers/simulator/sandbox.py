@@ -14,6 +14,7 @@ import secrets
 import string
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -138,6 +139,8 @@ class Sandbox:
         )
         self.csp_id = self.ids.tcr("S")
         self.telnyx = TelnyxMachine(self)
+        #: requests answered per surface, plus ``rate_limited`` (429s from the limiter); ``GET /_sim/stats``
+        self.requests: Counter[str] = Counter()
         self._surfaces: dict[str, tuple[Surface, Route]] = {}
         rules = []
         for surface in SURFACES:
@@ -195,20 +198,18 @@ class Sandbox:
             return Outcome(Response(404, surface.error_body(404, f"No route for {req.method} {req.path}.")))
         except MethodNotAllowed:
             surface = self._surface_for(req.path)
-            return Outcome(
-                Response(405, surface.error_body(405, f"{req.method} is not allowed on {req.path}."))
-            )
+            return Outcome(Response(405, surface.error_body(405, f"{req.method} is not allowed on {req.path}.")))
         surface, route = self._surfaces[endpoint]
         account = self.accounts.get(req.bearer() or "")
+        self.requests[surface.name] += 1
         if surface.authenticated:
             if account is None:
-                detail = (
-                    "The required authentication headers were either invalid or not included in the request."
-                )
+                detail = "The required authentication headers were either invalid or not included in the request."
                 return Outcome(Response(401, surface.error_body(401, detail)))
             if self.limiter is not None:
                 wait = self.limiter.check(account.key)
                 if wait is not None:
+                    self.requests["rate_limited"] += 1
                     headers = {"Retry-After": str(max(1, math.ceil(wait)))}
                     detail = "You have exceeded the maximum number of allowed requests."
                     return Outcome(Response(429, surface.error_body(429, detail), headers))

@@ -194,9 +194,7 @@ class Simulator:
         """Virtual now."""
         return self.sandbox.clock.now()
 
-    def advance(
-        self, seconds: float = 0, *, minutes: float = 0, hours: float = 0, days: float = 0
-    ) -> dict[str, Any]:
+    def advance(self, seconds: float = 0, *, minutes: float = 0, hours: float = 0, days: float = 0) -> dict[str, Any]:
         """Move virtual time, run due transitions, deliver due webhooks."""
         total = timedelta(seconds=seconds, minutes=minutes, hours=hours, days=days).total_seconds()
         return self.sandbox.advance(total)
@@ -231,9 +229,7 @@ class Simulator:
         """Per-key server rate limit (None disables it)."""
         self.sandbox.limiter = KeyRateLimiter(rate, burst) if rate else None
 
-    def add_numbers(
-        self, messaging_profile_id: str, numbers: Sequence[str], *, api_key: str | None = None
-    ) -> None:
+    def add_numbers(self, messaging_profile_id: str, numbers: Sequence[str], *, api_key: str | None = None) -> None:
         """Put numbers on a messaging profile (needed for bulk assignment)."""
         with self.sandbox.lock:
             self.telnyx(api_key).profiles.setdefault(messaging_profile_id, []).extend(numbers)

@@ -158,8 +158,7 @@ class WebhookDispatcher:
             elif config.order == "shuffle":
                 rng.shuffle(due)
             plan = [
-                (e, rng.random() < config.drop_probability, rng.random() < config.duplicate_probability)
-                for e in due
+                (e, rng.random() < config.drop_probability, rng.random() < config.duplicate_probability) for e in due
             ]
         made: list[Delivery] = []
         for event, dropped, duplicated in plan:

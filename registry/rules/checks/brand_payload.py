@@ -47,10 +47,10 @@ def brand_payload(ctx: LintContext) -> tuple[Finding, ...]:
     brand = ctx.brand
     key = (ctx.today, *brand.items())
     try:
-        hash(key)
+        found = _memo.get(key)  # hashes the key once
     except TypeError:  # lists or objects among the values (tag, vettings, optionalAttributes)
         key = (ctx.today, *((k, _freeze(v)) for k, v in brand.items()))
-    found = _memo.get(key)
+        found = _memo.get(key)
     if found is None:
         found = run_payload_rules(brand, ctx.today)
         if len(_memo) >= CACHE_SIZE:

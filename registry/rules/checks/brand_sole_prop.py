@@ -88,7 +88,7 @@ def sole_prop_mobile(b: Mapping[str, Any], today: date) -> list[Finding]:
     return []
 
 
-@check("BRAND-SP-MOBILE", needs=BRAND)
+@check("BRAND-SP-MOBILE", needs=BRAND, state=("contact_usage",))
 def sole_prop_mobile_reuse(ctx: LintContext) -> list[Finding]:
     """The owner's mobile phone is not used by more sole proprietor brands than TCR's threshold."""
     usage = ctx.state.get("contact_usage") if ctx.state else None

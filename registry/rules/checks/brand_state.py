@@ -59,7 +59,7 @@ def open_vets(*brands: Mapping[str, Any] | None) -> list[Mapping[str, Any]] | No
     return found if known else None
 
 
-@check("BRAND-LOCKED-FIELDS", needs=BRAND)
+@check("BRAND-LOCKED-FIELDS", needs=BRAND, state=("previous_brand",))
 def locked_fields(ctx: LintContext) -> list[Finding]:
     """Locked identity fields stay unchanged while campaigns or vets depend on them; edits reset identity."""
     if not ctx.state:
@@ -100,7 +100,7 @@ def locked_fields(ctx: LintContext) -> list[Finding]:
     return out
 
 
-@check("BRAND-RELATIONSHIP", needs=BRAND)
+@check("BRAND-RELATIONSHIP", needs=BRAND, state=("brand_relationship_changed_on",))
 def relationship_window(ctx: LintContext) -> list[Finding]:
     """``brandRelationship`` changes at most once every three months."""
     if not ctx.state:
@@ -120,7 +120,7 @@ def relationship_window(ctx: LintContext) -> list[Finding]:
                     f"change before {allowed.isoformat()} (528).")]
 
 
-@check("BRAND-REFERENCEID-UNIQUE", needs=BRAND)
+@check("BRAND-REFERENCEID-UNIQUE", needs=BRAND, state=("brand_reference_ids",))
 def reference_id_unique(ctx: LintContext) -> list[Finding]:
     """The brand's ``referenceId`` is not used by another brand of the account (ignoring case)."""
     if not ctx.state:
@@ -140,7 +140,7 @@ def reference_id_unique(ctx: LintContext) -> list[Finding]:
 _CONTACT_LABELS = {"phone": "support phone", "email": "support e-mail", "street": "address"}
 
 
-@check("BRAND-DUPLICATE-CONTACTS", needs=BRAND)
+@check("BRAND-DUPLICATE-CONTACTS", needs=BRAND, state=("contact_usage",))
 def duplicate_contacts(ctx: LintContext) -> list[Finding]:
     """Support phone, e-mail and address are not shared with many other brands of the tenant."""
     if not ctx.state:

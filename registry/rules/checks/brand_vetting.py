@@ -113,7 +113,7 @@ def authplus_gate(ctx: LintContext) -> list[Finding]:
         return []
     new_campaign = _new_campaign(ctx)
     previous = ctx.state.get("previous_brand")
-    if isinstance(previous, Mapping):
+    if previous is not None and isinstance(previous, Mapping):
         old, new = text(previous, "businessContactEmail"), text(b, "businessContactEmail")
         if old and new and old.casefold() != new.casefold():
             return [finding("BRAND-AUTHPLUS-GATE", "businessContactEmail",
@@ -134,7 +134,7 @@ def authplus_gate(ctx: LintContext) -> list[Finding]:
                     f"{why}.")]
 
 
-@check("BRAND-SP-OTP-WINDOW", needs=BRAND)
+@check("BRAND-SP-OTP-WINDOW", needs=BRAND, state=("otp",))
 def otp_window(ctx: LintContext) -> list[Finding]:
     """The sole proprietor PIN goes only to unverified brands, is verified within 24 h and within limits."""
     if not ctx.state:
@@ -201,7 +201,7 @@ def _appeal_status(b: Mapping[str, Any]) -> Finding | None:
     return None
 
 
-@check("BRAND-APPEAL-RULES", needs=BRAND)
+@check("BRAND-APPEAL-RULES", needs=BRAND, state=("appeal",))
 def appeal_rules(ctx: LintContext) -> list[Finding]:
     """An identity or vet appeal is in its 45-day window, allowed for the brand and complete."""
     if not ctx.state:
@@ -263,7 +263,7 @@ def _political_vet(ctx: LintContext, importing: bool, evp: str) -> Finding | Non
     return None
 
 
-@check("BRAND-VET-RULES", needs=BRAND)
+@check("BRAND-VET-RULES", needs=BRAND, state=("vet_request",))
 def vet_rules(ctx: LintContext) -> list[Finding]:
     """An external vet request keeps the 30-day interval and a valid provider, class and entity."""
     if not ctx.state:

@@ -76,7 +76,7 @@ def website_live(ctx: LintContext) -> tuple[Finding, ...] | list[Finding]:
     if offline:
         return offline
     fetched = ctx.state.get("website_check")
-    if not isinstance(fetched, Mapping):
+    if fetched is None or not isinstance(fetched, Mapping):
         return _needs_live_check(raw)
     return [finding("BRAND-WEBSITE-LIVE", "website", f"website {raw} {why}.")
             for key, bad, why in _LIVE_PROBLEMS if fetched.get(key) is bad]

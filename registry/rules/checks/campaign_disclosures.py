@@ -3,26 +3,16 @@ policy and terms (the content attributes are in ``campaign_flags``)."""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
 
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
-from ..text import Doc, mentions, registrable_domain, wordset
-from .campaign_text import (
-    SHARE_WORDS,
-    brand_domain,
-    campaign_text,
-    flag,
-    link_urls,
-    says_help,
-    says_stop,
-    states_frequency,
-    states_rates,
-    text,
-    unnegated,
-)
+from ..text import Doc, WordIndex, fact, registrable_domain, wordset
+from .campaign_text import brand_domain, campaign_text, flag, link_urls, names_brand, text, tokens, word_group
+from .campaign_text import terms as listed
 from .campaign_usecases import USECASES
+from .wording import SHARE_WORDS, says_help, says_stop, states_frequency, states_rates, unnegated
 
 _PRECHECKED = re.compile(
     r"\b(?:pre-?checked|pre-?selected|pre-?ticked|pre-?filled consent|(?:checked|ticked|selected) by default"
@@ -68,174 +58,231 @@ _SHARE_PASSIVE = re.compile(
 _CONSENT_EXCEPTION = re.compile(r"\b(?:except|unless|other than)\b[^.]{0,50}\b(?:consent|permission|agree)")
 
 
-@check("CAMPAIGN-DESCRIPTION-QUALITY", needs=CAMPAIGN)
-def description_quality(ctx: LintContext) -> Iterator[Finding]:
+#: use case id -> its description vocabulary, inverted: which use cases a description's words fit
+_VOCABULARY = WordIndex({uc.id: uc.vocabulary for uc in USECASES.values() if uc.vocabulary})
+
+
+def _fitting_usecases(d: Doc) -> frozenset[str]:
+    return _VOCABULARY.names(tokens(d))
+
+
+def description_quality(ctx: LintContext) -> list[Finding]:
     """Description names the sender, the recipients and a purpose that fits the use case."""
     ct = campaign_text(ctx)
     d = ct.get("description")
     if d is None:
-        return
+        return []
     rule = "CAMPAIGN-DESCRIPTION-QUALITY"
     uc = USECASES.get(ctx.campaign.get("usecase")) if isinstance(ctx.campaign.get("usecase"), str) else None
-    has_brand = mentions(d, ct.brand) if ct.brand else None
-    fits_usecase = bool(uc and uc.vocabulary and ct.has_word(d, uc.vocabulary))
-    has_purpose = fits_usecase or ct.any("purposes", d)
+    has_brand = names_brand(d, ct.brand) if ct.brand else None
+    fits_usecase = bool(uc and uc.vocabulary and uc.id in fact(d, _fitting_usecases))
+    has_purpose = fits_usecase or bool(listed("purposes", d))
     if not has_purpose and not has_brand:
-        yield finding(
+        return [finding(
             rule,
             "description",
             "The description is generic: it names neither the brand nor any "
             "concrete kind of message or purpose.",
-        )
-        return
+        )]
+    out = []
     if has_brand is False:
-        yield finding(
+        out.append(finding(
             rule, "description", "The description does not name the sender (the brand).", severity="warning"
-        )
+        ))
     gaps = []
-    if not ct.any("recipients", d):
+    if not listed("recipients", d):
         gaps.append("who receives the messages")
     if uc and uc.vocabulary and not fits_usecase:
         gaps.append(f"messages that fit the {uc.id} use case")
     if gaps:
-        yield finding(
+        out.append(finding(
             rule, "description", "The description does not say " + " or ".join(gaps) + ".", severity="warning"
-        )
+        ))
+    return out
 
 
-@check("CAMPAIGN-MESSAGEFLOW-VERIFIABLE", needs=CAMPAIGN)
-def messageflow_verifiable(ctx: LintContext) -> Iterator[Finding]:
-    """Message flow describes each opt-in path verifiably, with optional, unticked consent."""
-    if ctx.campaign.get("usecase") == "M2M":
-        return
-    ct = campaign_text(ctx)
-    flow = ct.get("messageFlow")
-    if flow is None:
-        return
+def _flow_findings(flow: Doc) -> tuple[Finding, ...]:
+    """The CAMPAIGN-MESSAGEFLOW-VERIFIABLE findings of a message flow (its text alone decides them)."""
     rule = "CAMPAIGN-MESSAGEFLOW-VERIFIABLE"
-    methods = set(ct.find("optin_methods", flow))
+    out = []
+    methods = set(listed("optin_methods", flow))
     if not methods:
-        yield finding(
+        out.append(finding(
             rule,
             "messageFlow",
             "The message flow does not describe how subscribers opt in (web form, "
             "keyword, paper form, verbal, app...).",
-        )
-    elif not flow.urls and methods & (_WEB_METHODS | _OFFLINE_METHODS):
-        kinds = sorted(methods & (_WEB_METHODS | _OFFLINE_METHODS))
-        yield finding(
+        ))
+    elif not flow.url_parts and methods & _VERIFIABLE_METHODS:
+        kinds = sorted(methods & _VERIFIABLE_METHODS)
+        out.append(finding(
             rule,
             "messageFlow",
             f"The opt-in ({', '.join(kinds)}) cannot be verified: give the public "
             "URL of the form, or a link to a hosted screenshot or script.",
             severity="warning",
-        )
+        ))
     low = flow.lower
-    if ct.has_word(flow, _PRECHECK_WORDS) and unnegated(_PRECHECKED, low):
-        yield finding(
+    words = tokens(flow)
+    if not _PRECHECK_WORDS.isdisjoint(words) and unnegated(_PRECHECKED, low):
+        out.append(finding(
             rule,
             "messageFlow",
             "The consent checkbox is pre-checked; consent must be given through an unchecked box.",
-        )
-    if ct.has_word(flow, _MANDATORY_WORDS) and unnegated(_MANDATORY, low):
-        yield finding(
+        ))
+    if not _MANDATORY_WORDS.isdisjoint(words) and unnegated(_MANDATORY, low):
+        out.append(finding(
             rule,
             "messageFlow",
             "Consent to texts is required to buy or sign up; SMS consent must be optional.",
-        )
+        ))
+    return tuple(out)
 
 
-@check("CAMPAIGN-CTA-DISCLOSURES", needs=CAMPAIGN)
-def cta_disclosures(ctx: LintContext) -> Iterator[Finding]:
-    """The call to action quoted in the message flow carries every required disclosure."""
-    campaign = ctx.campaign
-    if campaign.get("usecase") == "M2M" or flag(campaign, "subscriberOptin") is False:
-        return
-    ct = campaign_text(ctx)
-    flow = ct.get("messageFlow")
+_VERIFIABLE_METHODS = _WEB_METHODS | _OFFLINE_METHODS
+
+
+def messageflow_verifiable(ctx: LintContext) -> tuple[Finding, ...]:
+    """Message flow describes each opt-in path verifiably, with optional, unticked consent."""
+    if ctx.campaign.get("usecase") == "M2M":
+        return ()
+    flow = campaign_text(ctx).get("messageFlow")
     if flow is None:
-        return
+        return ()
+    return fact(flow, _flow_findings)
+
+
+def _cta_findings(flow: Doc) -> tuple[Finding, ...]:
+    """The CAMPAIGN-CTA-DISCLOSURES findings a message flow's text decides (all but the brand name)."""
     rule = "CAMPAIGN-CTA-DISCLOSURES"
-    if ct.brand and not mentions(flow, ct.brand):
-        yield finding(rule, "messageFlow", "The call to action does not name the brand or program.")
-    if not states_frequency(flow):
-        yield finding(rule, "messageFlow", "The call to action does not state the message frequency.")
-    if not states_rates(flow):
-        yield finding(rule, "messageFlow", "The call to action lacks 'Msg & data rates may apply'.")
-    if not says_stop(flow):
-        yield finding(rule, "messageFlow", "The call to action does not say how to opt out (STOP).")
+    out = []
+    if not fact(flow, states_frequency):
+        out.append(finding(rule, "messageFlow", "The call to action does not state the message frequency."))
+    if not fact(flow, states_rates):
+        out.append(finding(rule, "messageFlow", "The call to action lacks 'Msg & data rates may apply'."))
+    if not fact(flow, says_stop):
+        out.append(finding(rule, "messageFlow", "The call to action does not say how to opt out (STOP)."))
     if not says_help(flow):
-        yield finding(rule, "messageFlow", "The call to action does not say how to get help (HELP).")
+        out.append(finding(rule, "messageFlow", "The call to action does not say how to get help (HELP)."))
     norm = flow.norm
     if " terms " not in norm and " conditions " not in norm and " t c " not in norm:
-        yield finding(
+        out.append(finding(
             rule,
             "messageFlow",
             "The call to action does not link the terms and conditions.",
             severity="warning",
-        )
+        ))
     if " privacy " not in norm:
-        yield finding(
+        out.append(finding(
             rule, "messageFlow", "The call to action does not link the privacy policy.", severity="warning"
-        )
+        ))
+    return tuple(out)
 
 
-def _link_findings(
-    ctx: LintContext, rule: str, field: str, what: str, missing_severity: str | None
-) -> Iterator[Finding]:
-    link = text(ctx.campaign, field)
+def cta_disclosures(ctx: LintContext) -> tuple[Finding, ...] | list[Finding]:
+    """The call to action quoted in the message flow carries every required disclosure."""
+    campaign = ctx.campaign
+    if campaign.get("usecase") == "M2M" or flag(campaign, "subscriberOptin") is False:
+        return ()
+    ct = campaign_text(ctx)
+    flow = ct.get("messageFlow")
+    if flow is None:
+        return ()
+    found = fact(flow, _cta_findings)
+    if ct.brand and not names_brand(flow, ct.brand):
+        return [finding("CAMPAIGN-CTA-DISCLOSURES", "messageFlow",
+                        "The call to action does not name the brand or program."), *found]
+    return found
+
+
+_LINK_FIELDS = {
+    "privacyPolicyLink": ("CAMPAIGN-PRIVACY-POLICY", "privacy policy"),
+    "termsAndConditionsLink": ("CAMPAIGN-TERMS", "terms and conditions"),
+}
+
+
+@functools.lru_cache(maxsize=8192)
+def _link_findings(field: str, link: str, domain: str | None) -> tuple[Finding, ...]:
+    """The findings on a privacy or terms link (stripped) given the brand's registrable domain."""
+    rule, what = _LINK_FIELDS[field]
     if not link:
-        yield finding(rule, field, f"No {what} link.", severity=missing_severity)
-        return
+        return (finding(rule, field, f"No {what} link."),)
     urls = link_urls(link)
-    if not urls or urls[0].text != link:
-        yield finding(rule, field, f"{field} is not a single web address: {link!r}.")
-        return
-    url = urls[0]
-    if url.scheme != "https":
-        yield finding(rule, field, f"The {what} link must use https://, not {url.scheme or 'no scheme'}.")
-    domain = brand_domain(ctx)
-    if domain and registrable_domain(url.host) != domain:
-        yield finding(
+    if not urls or urls[0][0] != link:
+        return (finding(rule, field, f"{field} is not a single web address: {link!r}."),)
+    _, scheme, host, _ = urls[0]
+    out = []
+    if scheme != "https":
+        out.append(finding(rule, field, f"The {what} link must use https://, not {scheme or 'no scheme'}."))
+    if domain and registrable_domain(host) != domain:
+        out.append(finding(
             rule,
             field,
-            f"The {what} is hosted on {url.host}, not on the brand's site ({domain}); "
+            f"The {what} is hosted on {host}, not on the brand's site ({domain}); "
             "reviewers expect it to match the brand.",
             severity="warning",
-        )
+        ))
+    return tuple(out)
 
 
-@check("CAMPAIGN-PRIVACY-POLICY", needs=CAMPAIGN)
-def privacy_policy(ctx: LintContext) -> Iterator[Finding]:
+def _link_findings_of(ctx: LintContext, field: str) -> tuple[Finding, ...]:
+    link = text(ctx.campaign, field)
+    return _link_findings(field, link, brand_domain(ctx) if link else None)
+
+
+def _sharing(d: Doc) -> tuple[str, str] | None:
+    """("share", quote) or ("exception", "") when the text allows sharing mobile data, else ``None``."""
+    low = d.lower
+    m = unnegated(_SHARE_ACTIVE, low) or unnegated(_SHARE_PASSIVE, low)
+    if m:
+        return "share", d.raw[m.start() : m.end()][:80]
+    if (_SHARE_ACTIVE.search(low) or _SHARE_PASSIVE.search(low)) and _CONSENT_EXCEPTION.search(low):
+        return "exception", ""
+    return None
+
+
+_SHARE_GROUP = word_group("share", SHARE_WORDS)
+
+
+def privacy_policy(ctx: LintContext) -> tuple[Finding, ...] | list[Finding]:
     """Privacy link present, https, on the brand's site; no sharing of mobile data in the text."""
     rule = "CAMPAIGN-PRIVACY-POLICY"
-    yield from _link_findings(ctx, rule, "privacyPolicyLink", "privacy policy", None)
+    found = _link_findings_of(ctx, "privacyPolicyLink")
     ct = campaign_text(ctx)
-    if SHARE_WORDS.isdisjoint(ct.all.words):
-        return
+    if not ct.has_group(_SHARE_GROUP):
+        return found
+    out = list(found)
     for field in ("description", "messageFlow"):
         d: Doc | None = ct.get(field)
         if d is None:
             continue
-        low = d.lower
-        m = unnegated(_SHARE_ACTIVE, low) or unnegated(_SHARE_PASSIVE, low)
-        if m:
-            yield finding(
+        sharing = fact(d, _sharing)
+        if sharing is None:
+            continue
+        if sharing[0] == "share":
+            out.append(finding(
                 rule,
                 field,
-                f"The text allows sharing mobile numbers or opt-in data with third parties "
-                f"('{d.raw[m.start() : m.end()][:80]}').",
-            )
-        elif (_SHARE_ACTIVE.search(low) or _SHARE_PASSIVE.search(low)) and _CONSENT_EXCEPTION.search(low):
-            yield finding(
+                f"The text allows sharing mobile numbers or opt-in data with third parties ('{sharing[1]}').",
+            ))
+        else:
+            out.append(finding(
                 rule,
                 field,
                 "The no-sharing statement has a consent exception; reviewers reject "
                 "'except with your consent' sharing of mobile data.",
-            )
+            ))
+    return out
 
 
-@check("CAMPAIGN-TERMS", needs=CAMPAIGN)
-def terms(ctx: LintContext) -> Iterator[Finding]:
+def terms(ctx: LintContext) -> tuple[Finding, ...]:
     """Terms and conditions link present, https, on the brand's site."""
-    yield from _link_findings(ctx, "CAMPAIGN-TERMS", "termsAndConditionsLink", "terms and conditions", None)
+    return _link_findings_of(ctx, "termsAndConditionsLink")
+
+
+@check("CAMPAIGN-DESCRIPTION-QUALITY", "CAMPAIGN-MESSAGEFLOW-VERIFIABLE", "CAMPAIGN-CTA-DISCLOSURES",
+       "CAMPAIGN-PRIVACY-POLICY", "CAMPAIGN-TERMS", needs=CAMPAIGN)
+def disclosures(ctx: LintContext) -> list[Finding]:
+    """The description, message-flow, call-to-action, privacy and terms rules above, as one check."""
+    return [*description_quality(ctx), *messageflow_verifiable(ctx), *cta_disclosures(ctx), *privacy_policy(ctx),
+            *terms(ctx)]

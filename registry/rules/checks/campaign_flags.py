@@ -4,12 +4,12 @@ date-of-birth gate for alcohol, tobacco and firearms, and the termsAndConditions
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
-from ..text import wordlist
-from .campaign_text import SHARE_WORDS, CampaignText, campaign_text, flag, unnegated
+from ..text import Doc, fact, wordlist
+from .campaign_text import CampaignText, campaign_text, flag, word_group
+from .wording import SHARE_WORDS, unnegated
 
 _DOB = re.compile(
     r"date of birth|birth ?date|\bdob\b|\bage[- ]gate|age[- ]verif|verif(?:y|ies|ied|ying) "
@@ -33,74 +33,89 @@ def _found_in(ct: CampaignText, lists: tuple[str, ...]) -> tuple[list[str], list
     return sorted(set(terms_)), fields
 
 
-@check("CAMPAIGN-DIRECT-LENDING-FLAG", needs=CAMPAIGN)
-def direct_lending(ctx: LintContext) -> Iterator[Finding]:
+def direct_lending(ctx: LintContext) -> list[Finding]:
     """Lending content comes with directLending=true."""
     if flag(ctx.campaign, "directLending") is True:
-        return
+        return []
     ct = campaign_text(ctx)
     if not ct.any("lending"):
-        return
+        return []
     found, fields = _found_in(ct, ("lending",))
-    yield finding(
+    return [finding(
         "CAMPAIGN-DIRECT-LENDING-FLAG",
         "directLending",
         f"Lending content ({', '.join(found)} in {', '.join(fields)}) but directLending is not true.",
-    )
+    )]
 
 
 _AGE_LISTS = ("alcohol", "tobacco", "firearms")
 
 
-@check("CAMPAIGN-AGE-GATE", needs=CAMPAIGN)
-def age_gate(ctx: LintContext) -> Iterator[Finding]:
+def _age_gate_described(flow: Doc) -> bool:
+    return _DOB.search(flow.lower) is not None
+
+
+def age_gate(ctx: LintContext) -> list[Finding]:
     """Age-restricted content comes with ageGated=true and a date-of-birth gate."""
-    ct = campaign_text(ctx)
     gated = flag(ctx.campaign, "ageGated") is True
+    ct = campaign_text(ctx)
     restricted = any(ct.any(name) for name in _AGE_LISTS)
     if not restricted and not gated:
-        return
+        return []
     rule = "CAMPAIGN-AGE-GATE"
+    out = []
     if restricted and not gated:
         found, fields = _found_in(ct, _AGE_LISTS)
-        yield finding(
+        out.append(finding(
             rule,
             "ageGated",
             f"Age-restricted content ({', '.join(found)} in {', '.join(fields)}) but ageGated is not true.",
-        )
+        ))
     flow = ct.get("messageFlow")
-    if flow is None or not _DOB.search(flow.lower):
-        yield finding(
+    if flow is None or not fact(flow, _age_gate_described):
+        out.append(finding(
             rule, "messageFlow", "The message flow does not describe a date-of-birth age gate at opt-in."
-        )
+        ))
+    return out
 
 
-@check("CAMPAIGN-NO-AFFILIATE-MARKETING", needs=CAMPAIGN)
-def no_affiliate_marketing(ctx: LintContext) -> Iterator[Finding]:
+def _passes_leads(d: Doc) -> bool:
+    return unnegated(_LEAD_SHARING, d.lower) is not None
+
+
+_LEAD_SHARING_GROUP = word_group("lead_sharing", SHARE_WORDS | {"send", "provide", "pass"})
+
+
+def no_affiliate_marketing(ctx: LintContext) -> list[Finding]:
     """The no-affiliate attestation is given and the text offers no affiliate deals."""
     rule = "CAMPAIGN-NO-AFFILIATE-MARKETING"
+    out = []
     if flag(ctx.campaign, "termsAndConditions") is False:
-        yield finding(
+        out.append(finding(
             rule,
             "termsAndConditions",
             "termsAndConditions is false: TCR requires the attestation that "
             "the campaign involves no affiliate marketing.",
-        )
+        ))
     ct = campaign_text(ctx)
     affiliate = wordlist("affiliate")
-    check_sharing = (
-        not SHARE_WORDS.isdisjoint(ct.all.words)
-        or "send" in ct.all.words
-        or "provide" in ct.all.words
-        or "pass" in ct.all.words
-    )
+    check_sharing = ct.has_group(_LEAD_SHARING_GROUP)
     if not check_sharing and not ct.any(affiliate):
-        return
+        return out
     for field, d in ct.docs.items():
         found = ct.find(affiliate, d)
         if found:
-            yield finding(rule, field, f"{field} mentions affiliate or partner offers ({', '.join(found)}).")
-        elif check_sharing and unnegated(_LEAD_SHARING, d.lower):
-            yield finding(
+            out.append(finding(
+                rule, field, f"{field} mentions affiliate or partner offers ({', '.join(found)})."
+            ))
+        elif check_sharing and fact(d, _passes_leads):
+            out.append(finding(
                 rule, field, f"{field} says leads or personal data are passed to partners or third parties."
-            )
+            ))
+    return out
+
+
+@check("CAMPAIGN-DIRECT-LENDING-FLAG", "CAMPAIGN-AGE-GATE", "CAMPAIGN-NO-AFFILIATE-MARKETING", needs=CAMPAIGN)
+def content_attributes(ctx: LintContext) -> list[Finding]:
+    """The three attribute rules above, as one check (they read the same flags and word lists)."""
+    return [*direct_lending(ctx), *age_gate(ctx), *no_affiliate_marketing(ctx)]

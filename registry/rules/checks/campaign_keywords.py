@@ -3,25 +3,16 @@ confirmation, HELP reply and opt-out confirmation (CTIA; TCR ``MANDATORY_MESSAGE
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Mapping
+from typing import Any
 
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
-from ..text import Doc, mentions
-from .campaign_text import (
-    EMAIL,
-    KEYWORD_OPTIN,
-    MESSAGE_FIELDS,
-    SAMPLE_FIELDS,
-    CampaignText,
-    campaign_text,
-    keywords,
-    says_help,
-    says_stop,
-    states_frequency,
-    states_rates,
-)
+from ..text import Doc, fact
+from .campaign_text import MESSAGE_FIELDS, SAMPLE_FIELDS, campaign_text, keywords, names_brand, terms
+from .wording import EMAIL, KEYWORD_OPTIN, says_help, says_stop, states_frequency, states_rates
 
 KEYWORD_FIELDS = ("optinKeywords", "optoutKeywords", "helpKeywords")
 _NO_FURTHER = re.compile(
@@ -52,134 +43,203 @@ def _glued(raw: str, declared: set[str]) -> list[str]:
     return out
 
 
-@check("CAMPAIGN-KEYWORD-FORMAT", "CAMPAIGN-KEYWORD-OVERLAP", needs=CAMPAIGN)
-def keyword_format(ctx: LintContext) -> Iterator[Finding]:
-    """Keyword lists well formed with STOP and HELP, keywords not glued to text, no overlaps."""
-    campaign = ctx.campaign
+_KEYWORD_NAMES = {"optinKeywords": "opt-in", "optoutKeywords": "opt-out", "helpKeywords": "help"}
+_GLUED_FIELDS = (*SAMPLE_FIELDS, *MESSAGE_FIELDS)
+
+
+def _keyword_lists(values: tuple[Any, ...]) -> tuple[tuple[Finding, ...], frozenset[str], bool, tuple[Finding, ...]]:
+    """(format findings, declared keywords, whether one spans a line break, overlap findings) for the three
+    keyword fields' values."""
     rule = "CAMPAIGN-KEYWORD-FORMAT"
+    out: list[Finding] = []
     lists: dict[str, list[str]] = {}
-    for field in KEYWORD_FIELDS:
-        value = campaign.get(field)
+    for field, value in zip(KEYWORD_FIELDS, values, strict=True):
         if value is None:
             continue
         if not isinstance(value, str):
-            yield finding(rule, field, f"{field} must be a comma-separated text, not {type(value).__name__}.")
+            out.append(finding(rule, field, f"{field} must be a comma-separated text, not {type(value).__name__}."))
             continue
         if len(value) > 255:
-            yield finding(rule, field, f"{field} has {len(value)} characters; TCR allows at most 255.")
+            out.append(finding(rule, field, f"{field} has {len(value)} characters; TCR allows at most 255."))
         if len(value.split()) > 1:
-            yield finding(
+            out.append(finding(
                 rule,
                 field,
                 f"{field} contains spaces; write keywords separated by commas only (STOP,END,CANCEL).",
-            )
+            ))
         parts = [p.strip() for p in value.split(",")]
         bad = [p for p in parts if p and not (p.isalnum() and p.isascii()) and len(p.split()) == 1]
         if bad:
-            yield finding(rule, field, f"Keywords may hold letters and digits only: {', '.join(bad)}.")
+            out.append(finding(rule, field, f"Keywords may hold letters and digits only: {', '.join(bad)}."))
         if value.strip() and "" in parts:
-            yield finding(rule, field, f"{field} has an empty entry (a doubled or trailing comma).")
+            out.append(finding(rule, field, f"{field} has an empty entry (a doubled or trailing comma)."))
         lists[field] = [p.upper() for p in parts if p]
     if "optoutKeywords" in lists and "STOP" not in lists["optoutKeywords"]:
-        yield finding(rule, "optoutKeywords", "The opt-out keywords must include STOP.")
+        out.append(finding(rule, "optoutKeywords", "The opt-out keywords must include STOP."))
     if "helpKeywords" in lists and "HELP" not in lists["helpKeywords"]:
-        yield finding(rule, "helpKeywords", "The help keywords must include HELP.")
-    declared = {"STOP", "HELP"} | {k for ks in lists.values() for k in ks if len(k) >= 3}
-    texts = [(f, v) for f in (*SAMPLE_FIELDS, *MESSAGE_FIELDS) if isinstance(v := campaign.get(f), str) and v]
-    if _glued("\n".join(v for _, v in texts), declared):
-        for field, raw in texts:
-            glued = _glued(raw, declared)
-            if glued:
-                yield finding(
-                    rule,
-                    field,
-                    f"Keyword written glued to other text: {', '.join(sorted(set(glued)))}; "
-                    "keywords must stand as separate words ('Reply STOP to end').",
-                )
-    names = {"optinKeywords": "opt-in", "optoutKeywords": "opt-out", "helpKeywords": "help"}
+        out.append(finding(rule, "helpKeywords", "The help keywords must include HELP."))
+    declared = frozenset({"STOP", "HELP"} | {k for ks in lists.values() for k in ks if len(k) >= 3})
+    overlaps = []
     fields = list(lists)
     for i, a in enumerate(fields):
         for b in fields[i + 1 :]:
             common = sorted(set(lists[a]) & set(lists[b]))
             if common:
-                yield finding(
+                overlaps.append(finding(
                     "CAMPAIGN-KEYWORD-OVERLAP",
                     b,
                     f"{', '.join(common)} appear{'s' if len(common) == 1 else ''} "
-                    f"in both the {names[a]} and the {names[b]} keywords.",
-                )
+                    f"in both the {_KEYWORD_NAMES[a]} and the {_KEYWORD_NAMES[b]} keywords.",
+                ))
+    return tuple(out), declared, any("\n" in k for k in declared), tuple(overlaps)
 
 
-def _missing_optin(d: Doc, brand: tuple[str, ...]) -> list[str]:
+_cached_keyword_lists = functools.lru_cache(maxsize=1024)(_keyword_lists)
+
+
+def _glued_in(d: Doc, declared: frozenset[str]) -> tuple[str, ...]:
+    """:func:`_glued` of the field ``d``, memoised on ``d`` for the keyword set it was last read with."""
+    key = _declared_key(declared)  # a tuple of strings: cached texts keep nothing the collector must walk
+    memo = d.facts.get(_glued_in)
+    if memo is None or (memo[0] is not key and memo[0] != key):
+        memo = d.facts[_glued_in] = (key, tuple(_glued(d.raw, declared)))
+    return memo[1]
+
+
+@functools.lru_cache(maxsize=256)
+def _declared_key(declared: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(declared))
+
+
+def _glued_findings(campaign: Mapping[str, Any], docs: Mapping[str, Doc], declared: frozenset[str],
+                    multiline: bool) -> list[Finding]:
+    if multiline:
+        # a keyword spanning a line break could match across two fields in the joined text: read as one
+        texts = [(f, v) for f in _GLUED_FIELDS if isinstance(v := campaign.get(f), str) and v]
+        if not _glued("\n".join(v for _, v in texts), declared):
+            return []
+        pairs = [(field, _glued(raw, declared)) for field, raw in texts]
+    else:
+        # no keyword spans two fields, so each field is read alone (memoised); a blank field holds none
+        pairs = []
+        for field in _GLUED_FIELDS:
+            d = docs.get(field)
+            if d is not None:
+                raw = campaign[field]
+                glued = _glued_in(d, declared) if "\x00" not in raw else _glued(raw, declared)
+                if glued:
+                    pairs.append((field, glued))
+        if not pairs:
+            return []
+    return [
+        finding(
+            "CAMPAIGN-KEYWORD-FORMAT",
+            field,
+            f"Keyword written glued to other text: {', '.join(sorted(set(glued)))}; "
+            "keywords must stand as separate words ('Reply STOP to end').",
+        )
+        for field, glued in pairs
+        if glued
+    ]
+
+
+def keyword_format(ctx: LintContext) -> tuple[Finding, ...] | list[Finding]:
+    """Keyword lists well formed with STOP and HELP, keywords not glued to text, no overlaps."""
+    campaign = ctx.campaign
+    values = (campaign.get("optinKeywords"), campaign.get("optoutKeywords"), campaign.get("helpKeywords"))
+    a, b, c = values
+    if (a is None or a.__class__ is str) and (b is None or b.__class__ is str) and (c is None or c.__class__ is str):
+        before, declared, multiline, overlaps = _cached_keyword_lists(values)
+    else:
+        before, declared, multiline, overlaps = _keyword_lists(values)
+    glued = _glued_findings(campaign, campaign_text(ctx).docs, declared, multiline)
+    if not glued and not overlaps:
+        return before
+    return [*before, *glued, *overlaps]
+
+
+def _optin_gaps(d: Doc) -> tuple[str, ...]:
     missing = []
-    if brand and not mentions(d, brand):
-        missing.append("the brand name")
-    if not states_frequency(d):
+    if not fact(d, states_frequency):
         missing.append("the message frequency")
-    if not states_rates(d):
+    if not fact(d, states_rates):
         missing.append("'Msg & data rates may apply'")
     if not says_help(d):
         missing.append("HELP instructions")
-    if not says_stop(d):
+    if not fact(d, says_stop):
         missing.append("STOP instructions")
-    return missing
+    return tuple(missing)
 
 
-def _missing_help(d: Doc, brand: tuple[str, ...]) -> list[str]:
+def _help_gaps(d: Doc) -> tuple[str, ...]:
     missing = []
-    if brand and not mentions(d, brand):
-        missing.append("the brand name")
     has_contact = (
         ("@" in d.raw and EMAIL.search(d.raw))
         or d.phones
-        or d.urls
-        or any(p.kind in ("phone", "link") for p in d.placeholders)
+        or d.url_parts
+        or any(kind in ("phone", "link") for _, _, kind in d.placeholder_parts)
     )
     if not has_contact:
         missing.append("a support phone number, e-mail or URL")
-    if not says_stop(d):
+    if not fact(d, says_stop):
         missing.append("how to opt out (STOP)")
-    return missing
+    return tuple(missing)
 
 
-def _optout_problems(d: Doc, ct: CampaignText) -> list[str]:
+def _optout_gaps(d: Doc) -> tuple[str, ...]:
     problems = []
-    if ct.brand and not mentions(d, ct.brand):
-        problems.append("does not name the brand")
     if not _NO_FURTHER.search(d.lower):
         problems.append("does not say that no further messages will be sent")
-    promo = ct.find("promotional", d)
+    promo = terms("promotional", d)
     if promo or (("%" in d.raw or " save " in d.norm) and _PERCENT_OFF.search(d.lower)):
         problems.append("contains promotional wording (" + ", ".join(promo or ["a discount"]) + ")")
-    return problems
+    return tuple(problems)
 
 
-@check("CAMPAIGN-KEYWORD-RESPONSES-CONTENT", needs=CAMPAIGN)
-def keyword_responses(ctx: LintContext) -> Iterator[Finding]:
+def _keyword_optin(d: Doc) -> bool:
+    return KEYWORD_OPTIN.search(d.raw) is not None
+
+
+def keyword_responses(ctx: LintContext) -> list[Finding]:
     """Opt-in confirmation, HELP reply and opt-out confirmation hold their required elements."""
     campaign = ctx.campaign
     ct = campaign_text(ctx)
+    brand = ct.brand
     rule = "CAMPAIGN-KEYWORD-RESPONSES-CONTENT"
+    out = []
     optin = ct.get("optinMessage")
     if optin is None:
         flow = ct.get("messageFlow")
-        if keywords(campaign, "optinKeywords") or (flow is not None and KEYWORD_OPTIN.search(flow.raw)):
-            yield finding(
+        if keywords(campaign, "optinKeywords") or (flow is not None and fact(flow, _keyword_optin)):
+            out.append(finding(
                 rule,
                 "optinMessage",
                 "Subscribers opt in by keyword, but there is no opt-in confirmation message.",
-            )
+            ))
     else:
-        missing = _missing_optin(optin, ct.brand)
+        missing = fact(optin, _optin_gaps)
+        if brand and not names_brand(optin, brand):
+            missing = ("the brand name", *missing)
         if missing:
-            yield finding(rule, "optinMessage", "The opt-in confirmation lacks " + ", ".join(missing) + ".")
+            out.append(finding(rule, "optinMessage", "The opt-in confirmation lacks " + ", ".join(missing) + "."))
     help_ = ct.get("helpMessage")
     if help_ is not None:
-        missing = _missing_help(help_, ct.brand)
+        missing = fact(help_, _help_gaps)
+        if brand and not names_brand(help_, brand):
+            missing = ("the brand name", *missing)
         if missing:
-            yield finding(rule, "helpMessage", "The HELP reply lacks " + ", ".join(missing) + ".")
+            out.append(finding(rule, "helpMessage", "The HELP reply lacks " + ", ".join(missing) + "."))
     optout = ct.get("optoutMessage")
     if optout is not None:
-        problems = _optout_problems(optout, ct)
+        problems = fact(optout, _optout_gaps)
+        if brand and not names_brand(optout, brand):
+            problems = ("does not name the brand", *problems)
         if problems:
-            yield finding(rule, "optoutMessage", "The opt-out confirmation " + "; ".join(problems) + ".")
+            out.append(finding(rule, "optoutMessage", "The opt-out confirmation " + "; ".join(problems) + "."))
+    return out
+
+
+@check("CAMPAIGN-KEYWORD-FORMAT", "CAMPAIGN-KEYWORD-OVERLAP", "CAMPAIGN-KEYWORD-RESPONSES-CONTENT", needs=CAMPAIGN)
+def keyword_rules(ctx: LintContext) -> list[Finding]:
+    """The keyword rules above, as one check."""
+    return [*keyword_format(ctx), *keyword_responses(ctx)]

@@ -55,42 +55,45 @@ MMS_CONTENT_TYPES = wordset(
 DOCUMENT_EXTENSIONS = wordset(".jpg .jpeg .png .bmp .tiff .raw .pdf .rtf .xml .odt .docx .htm .txt")
 
 
-@check("CAMPAIGN-FIELD-LENGTHS", needs=CAMPAIGN)
-def field_lengths(ctx: LintContext) -> Iterator[Finding]:
+def field_lengths(ctx: LintContext) -> list[Finding]:
     """Required campaign texts present and every field within TCR's length limits."""
     campaign = ctx.campaign
+    get = campaign.get
     rule = "CAMPAIGN-FIELD-LENGTHS"
+    out: list[Finding] = []
     for name, lo, hi in _LIMITS:
-        value = campaign.get(name)
-        required = name in _ALWAYS_REQUIRED or (
-            name in _REQUIRED_BY_FLAG and flag(campaign, _REQUIRED_BY_FLAG[name]) is True
-        )
-        if value is None or (isinstance(value, str) and not value.strip()):
+        value = get(name)
+        if isinstance(value, str) and value and not value.isspace():
+            n = len(value)
+            if n > hi:
+                out.append(finding(rule, name, f"{name} has {n} characters; TCR allows at most {hi}."))
+            elif lo and (n < lo or value[0].isspace() or value[-1].isspace()) and len(value.strip()) < lo:
+                out.append(finding(
+                    rule, name, f"{name} has {len(value.strip())} characters; TCR requires at least {lo}."
+                ))
+            continue
+        if value is None or isinstance(value, str):  # absent, empty or blank
+            required = name in _ALWAYS_REQUIRED or (
+                name in _REQUIRED_BY_FLAG and flag(campaign, _REQUIRED_BY_FLAG[name]) is True
+            )
             if required:
                 why = "" if name in _ALWAYS_REQUIRED else f" ({_REQUIRED_BY_FLAG[name]} is true)"
-                yield finding(rule, name, f"{name} is missing{why}; TCR requires {lo} to {hi} characters.")
+                out.append(finding(rule, name, f"{name} is missing{why}; TCR requires {lo} to {hi} characters."))
             continue
-        if not isinstance(value, str):
-            yield finding(rule, name, f"{name} must be text, not {type(value).__name__}.")
-            continue
-        n = len(value)
-        if n > hi:
-            yield finding(rule, name, f"{name} has {n} characters; TCR allows at most {hi}.")
-        elif lo and len(value.strip()) < lo:
-            yield finding(
-                rule, name, f"{name} has {len(value.strip())} characters; TCR requires at least {lo}."
-            )
+        out.append(finding(rule, name, f"{name} must be text, not {type(value).__name__}."))
     nudge = ctx.state.get("nudge")
     if (
-        isinstance(nudge, Mapping)
+        nudge is not None
+        and isinstance(nudge, Mapping)
         and isinstance(nudge.get("description"), str)
         and len(nudge["description"]) > 1024
     ):
-        yield finding(
+        out.append(finding(
             rule,
             "nudgeDescription",
             f"The nudge description has {len(nudge['description'])} characters; TCR allows at most 1,024.",
-        )
+        ))
+    return out
 
 
 def _extension(filename: str) -> str:
@@ -132,7 +135,7 @@ def file_findings(
 def attachment_findings(field: str, files: Any, allowed: frozenset[str]) -> Iterator[Finding]:
     """CAMPAIGN-ATTACHMENTS findings for one attachment list (``mmsMedia`` or ``supportingDocuments``)."""
     rule = "CAMPAIGN-ATTACHMENTS"
-    if not isinstance(files, list | tuple):
+    if not isinstance(files, (list, tuple)):
         yield finding(rule, field, f"{field} must be a list of files.")
         return
     if len(files) > MAX_FILES:
@@ -157,13 +160,26 @@ def attachment_findings(field: str, files: Any, allowed: frozenset[str]) -> Iter
         )
 
 
-@check("CAMPAIGN-ATTACHMENTS", needs=CAMPAIGN)
-def attachments(ctx: LintContext) -> Iterator[Finding]:
+def attachments(ctx: LintContext) -> list[Finding]:
     """MMS samples and supporting documents within TCR's count, size and type limits."""
     campaign = ctx.campaign
     media = campaign.get("mmsMedia")
-    if media is not None:
-        yield from attachment_findings("mmsMedia", media, MMS_EXTENSIONS)
     docs = campaign.get("supportingDocuments")
+    if media is None and docs is None:
+        return []
+    out: list[Finding] = []
+    if media is not None:
+        out.extend(attachment_findings("mmsMedia", media, MMS_EXTENSIONS))
     if docs is not None:
-        yield from attachment_findings("supportingDocuments", docs, DOCUMENT_EXTENSIONS)
+        out.extend(attachment_findings("supportingDocuments", docs, DOCUMENT_EXTENSIONS))
+    return out
+
+
+@check("CAMPAIGN-FIELD-LENGTHS", "CAMPAIGN-ATTACHMENTS", needs=CAMPAIGN)
+def limits(ctx: LintContext) -> list[Finding]:
+    """Field lengths and attachments, as one check."""
+    found = field_lengths(ctx)
+    campaign = ctx.campaign
+    if "mmsMedia" in campaign or "supportingDocuments" in campaign:
+        found.extend(attachments(ctx))
+    return found

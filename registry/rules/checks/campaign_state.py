@@ -44,7 +44,7 @@ DEFAULT_CAMPAIGN_LIMIT = 50
 NUDGE_INTENTS = frozenset({"APPEAL_REJECTION", "REVIEW"})
 
 
-@check("CAMPAIGN-REFERENCEID", needs=CAMPAIGN)
+@check("CAMPAIGN-REFERENCEID", needs=CAMPAIGN, state=("campaign_reference_ids",))
 def reference_id(ctx: LintContext) -> Iterator[Finding]:
     """referenceId unique in the CSP account; required for sole-proprietor campaigns."""
     others = ctx.state.get("campaign_reference_ids")
@@ -73,12 +73,12 @@ def _comparable(value: Any) -> Any:
         return value.strip().lower() == "true"
     if isinstance(value, str):
         return value.strip()
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):
         return tuple(sorted(str(v).strip() for v in value))
     return value
 
 
-@check("CAMPAIGN-IMMUTABLE-FIELDS", needs=CAMPAIGN)
+@check("CAMPAIGN-IMMUTABLE-FIELDS", needs=CAMPAIGN, state=("previous_campaign",))
 def immutable_fields(ctx: LintContext) -> Iterator[Finding]:
     """No change to fields that TCR fixes at campaign creation."""
     previous = ctx.state.get("previous_campaign")
@@ -97,7 +97,7 @@ def immutable_fields(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
-@check("CAMPAIGN-EXPIRED-READONLY", needs=CAMPAIGN)
+@check("CAMPAIGN-EXPIRED-READONLY", needs=CAMPAIGN, state=("campaign_status",))
 def expired_readonly(ctx: LintContext) -> Iterator[Finding]:
     """No update of an EXPIRED campaign."""
     status = ctx.state.get("campaign_status")
@@ -109,7 +109,7 @@ def expired_readonly(ctx: LintContext) -> Iterator[Finding]:
         )
 
 
-@check("CAMPAIGN-LIMIT-PER-BRAND", needs=ANY)
+@check("CAMPAIGN-LIMIT-PER-BRAND", needs=ANY, state=("brand_campaign_count", "pft_campaign_count"))
 def limit_per_brand(ctx: LintContext) -> Iterator[Finding]:
     """The brand, a sole proprietor or the CSP's free trial stays within its campaign limit."""
     campaign = ctx.campaign or {}
@@ -142,7 +142,7 @@ def limit_per_brand(ctx: LintContext) -> Iterator[Finding]:
         )
 
 
-@check("CAMPAIGN-NUDGE-RULES", needs=CAMPAIGN)
+@check("CAMPAIGN-NUDGE-RULES", needs=CAMPAIGN, state=("nudge",))
 def nudge_rules(ctx: LintContext) -> Iterator[Finding]:
     """A nudge has a valid intent, comes from the owning CSP and follows an edit when appealing."""
     nudge = ctx.state.get("nudge")

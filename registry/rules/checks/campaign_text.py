@@ -1,32 +1,26 @@
-"""The campaign's text fields, parsed once per lint run and shared by every content check (no checks here).
+"""The campaign's text fields, parsed once per distinct string and shared by every content check (no checks
+here).
 
-``campaign_text(ctx)`` parses ``description``, ``messageFlow``, ``sample1``..``sample5`` and the opt-in,
-opt-out and help messages into :class:`registry.rules.text.Doc` objects and caches them in ``ctx.cache``;
-the brand's name variants are cached the same way. Checks use the joined document (``all``) as a fast
-negative test and look at single fields only when it matches.
+``campaign_text(ctx)`` looks up ``description``, ``messageFlow``, ``sample1``..``sample5`` and the opt-in,
+opt-out and help messages in the bounded cache of parsed field values (:func:`registry.rules.text.field_doc`)
+and bundles them, with the brand's name variants, in a :class:`CampaignText` kept in ``ctx.cache`` for the
+run. What a check learns from one field alone is memoised on that field's Doc (``fact``, :meth:`CampaignText.find`),
+so a message flow or opt-out message shared by many campaigns is analysed once.
+
+Word lists and the word groups checks register with :func:`word_group` are inverted into one index: a field's
+words are intersected with it once, and a list the field cannot match costs nothing afterwards.
 """
 
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..engine import LintContext
-from ..text import (
-    Doc,
-    Url,
-    WordList,
-    brand_names,
-    contains_any,
-    find_urls,
-    join,
-    normalise,
-    registrable_domain,
-    wordlist,
-    wordset,
-)
+from ..text import Doc, WordList, brand_names, field_doc, mentions, registrable_domain, wordlist
+from ..text.scan import scan
+from ..text.urls import UrlParts
 
 SAMPLE_FIELDS = ("sample1", "sample2", "sample3", "sample4", "sample5")
 MESSAGE_FIELDS = ("optinMessage", "optoutMessage", "helpMessage")
@@ -57,90 +51,226 @@ CAMPAIGN_LISTS = (
     "tobacco",
     "violence",
 )
-#: word -> names of the lists in CAMPAIGN_LISTS that a match can start with it
-_INDEX: dict[str, frozenset[str]] = {}
-_INDEX_WORDS: list[frozenset[str]] = []
+_LIST_NAMES = frozenset(CAMPAIGN_LISTS)
+#: named sets of single words checks test a whole campaign against (see :func:`word_group`)
+_GROUPS: dict[str, frozenset[str]] = {}
+_INDEX: list[_Index] = []
 
 
-def _index() -> dict[str, frozenset[str]]:
-    if not _INDEX:
-        index: dict[str, set[str]] = {}
+def word_group(name: str, words: Iterable[str]) -> str:
+    """Register a set of single words under ``name`` (kept apart from list names by a leading ``@``) and
+    return the name to pass to :meth:`CampaignText.has_group`."""
+    key = "@" + name
+    _GROUPS[key] = frozenset(words)
+    _INDEX.clear()  # rebuilt with the new group on next use
+    return key
+
+
+class _Index:
+    """Every word that can start a match, inverted: word -> what it may mean, as ``(name, term, is_phrase)``
+    for the terms of :data:`CAMPAIGN_LISTS` (``term`` padded: ``" gun "``) and ``(name, None, False)`` for the
+    word groups. One set intersection per text finds every list and group it can touch."""
+
+    __slots__ = ("entries", "words")
+
+    def __init__(self) -> None:
+        entries: dict[str, list[tuple[str, str | None, bool]]] = {}
         for name in CAMPAIGN_LISTS:
             wl = wordlist(name)
-            for word in wl.singles | wl.key_words:
-                index.setdefault(word, set()).add(name)
-        _INDEX.update((w, frozenset(names)) for w, names in index.items())
-        _INDEX_WORDS.append(frozenset(_INDEX))
-    return _INDEX
+            for w in wl.singles:
+                entries.setdefault(w, []).append((name, f" {w} ", False))
+            for key, phrases in wl.by_key.items():
+                entries.setdefault(key, []).extend((name, p, True) for p in phrases)
+        for name, words in _GROUPS.items():
+            for w in words:
+                entries.setdefault(w, []).append((name, None, False))
+        self.entries = {w: tuple(e) for w, e in entries.items()}
+        self.words = frozenset(entries)
 
 
-_SEPARATOR = " \x00 "
+def _index() -> _Index:
+    if not _INDEX:
+        _INDEX.append(_Index())
+    return _INDEX[0]
+
+
+_NAME_SETS: dict[frozenset[str], frozenset[str]] = {}
+_NO_MATCHES: dict[str, tuple[str, ...]] = {}
+_NO_NAMES: frozenset[str] = frozenset()
+
+
+def _analyse(d: Doc, index: _Index) -> frozenset[str]:
+    """Work out, in one pass over the index, the names of the groups ``d`` touches and of the lists with a
+    candidate term (returned; shared between texts), and store the found terms of each such list (list name
+    -> sorted terms, empty when exclusion phrases neutralise them all) as ``d.facts[_matches]``."""
+    norm = d.norm
+    words = d.words
+    tokens = d.tokens
+    entries = index.entries
+    names: set[str] = set()
+    hits: dict[str, list[str]] = {}
+    for w in index.words.intersection(words):
+        standalone = tokens is words or w in tokens  # a whole-word match needs w between spaces
+        for name, term, phrase in entries[w]:
+            if term is None:
+                names.add(name)  # a word group reads the plain word set
+            elif standalone and (not phrase or term in norm):
+                hits.setdefault(name, []).append(term)
+    matches = {name: tuple(wordlist(name).kept(norm, found)) for name, found in hits.items()} or _NO_MATCHES
+    d.facts[_matches] = matches
+    names.update(matches)
+    key = frozenset(names)
+    if len(_NAME_SETS) >= 4096:
+        _NAME_SETS.clear()
+    return _NAME_SETS.setdefault(key, key)
+
+
+def _names(d: Doc) -> frozenset[str]:
+    """The word groups ``d`` touches and the lists with a candidate term in it (memoised per text and index)."""
+    index = _INDEX[0] if _INDEX else _index()
+    names = d.facts.get(index)
+    if names is None:
+        names = d.facts[index] = _analyse(d, index)
+    return names
+
+
+def _matches(d: Doc) -> dict[str, tuple[str, ...]]:
+    """list name -> found terms for the lists of :data:`CAMPAIGN_LISTS` with a candidate term in ``d``."""
+    matches = d.facts.get(_matches)
+    if matches is None:
+        _names(d)
+        matches = d.facts[_matches]
+    return matches
+
+
+def names_brand(d: Doc, brand: tuple[str, ...]) -> bool:
+    """:func:`registry.rules.text.mentions` of the brand phrases ``brand`` in ``d``, memoised on ``d`` for the
+    brand it was last read with (a campaign's texts usually belong to one brand)."""
+    memo = d.facts.get(names_brand)
+    if memo is None or memo[0] is not brand:
+        memo = d.facts[names_brand] = (brand, mentions(d, brand))
+    return memo[1]
+
+
+def tokens(d: Doc) -> frozenset[str]:
+    """The words of ``d`` that stand between spaces in its normalised text (what a word match means)."""
+    return d.tokens
+
+
+def _found(wl: WordList, d: Doc) -> tuple[str, ...]:
+    """The terms of ``wl`` found in ``d`` (sorted), memoised on ``d``."""
+    if wl.name in _LIST_NAMES:
+        return _matches(d).get(wl.name, ())
+    found = d.facts.get(wl)
+    if found is None:
+        norm = d.norm
+        hits = wl.hits(norm, d.tokens)
+        found = d.facts[wl] = tuple(wl.kept(norm, hits)) if hits else ()
+    return found
+
+
+def terms(name: str | WordList, d: Doc) -> tuple[str, ...]:
+    """The terms of the word list ``name`` in ``d`` (sorted), memoised per distinct text."""
+    if name.__class__ is str and name in _LIST_NAMES:  # the common case, without the helper calls
+        matches = d.facts.get(_matches)
+        if matches is None:
+            matches = _matches(d)
+        return matches.get(name, ())
+    return _found(wordlist(name) if isinstance(name, str) else name, d)
 
 
 class CampaignText:
-    """Parsed text fields of one campaign: ``docs`` by field name, ``samples`` in order, ``all`` joined.
+    """Parsed text fields of one campaign: ``docs`` by field name, ``samples`` in order, ``brand`` (the brand's
+    normalised name phrases, empty without a brand).
 
-    The fields are normalised in one pass over their joined text; word lists are first tested against the
-    words of the whole campaign through an inverted index, so a list the campaign cannot match costs nothing.
+    Word-list questions about the whole campaign (:meth:`any` without a field) give the answer for all fields
+    read as one text, as reviewers read them.
     """
 
-    __slots__ = ("_hit_lists", "_triggers", "all", "brand", "docs", "samples")
+    __slots__ = ("_names", "ascii", "brand", "docs", "samples")
 
     def __init__(self, campaign: Mapping[str, Any], brand: Mapping[str, Any] | None) -> None:
-        names, raws = [], []
+        docs: dict[str, Doc] = {}
+        ascii_ = True
+        get = campaign.get
         for name in TEXT_FIELDS:
-            value = campaign.get(name)
-            if isinstance(value, str) and value.strip():
-                names.append(name)
-                raws.append(value.replace("\x00", " "))
-        norms = normalise(_SEPARATOR.join(raws)).split("\x00") if raws else []
-        docs = {
-            name: Doc(raw, norm if norm.endswith(" ") else norm + " ")
-            for name, raw, norm in zip(names, raws, norms, strict=True)
-        }
+            value = get(name)
+            if isinstance(value, str) and value and not value.isspace():
+                docs[name] = field_doc(value)
+                if ascii_ and not value.isascii():
+                    ascii_ = False
         self.docs = docs
+        #: every field is plain ASCII
+        self.ascii = ascii_
         self.samples: list[tuple[str, Doc]] = [(f, docs[f]) for f in SAMPLE_FIELDS if f in docs]
-        self.all = join(docs.values())
         #: normalised brand-name phrases (empty without a brand)
         self.brand: tuple[str, ...] = brand_names(brand)
-        self._triggers: frozenset[str] | None = None
-        self._hit_lists: frozenset[str] | None = None
+        self._names: frozenset[str] | None = None
 
     def get(self, name: str) -> Doc | None:
         """The parsed field, or ``None`` when it is absent or blank."""
         return self.docs.get(name)
 
     @property
-    def triggers(self) -> frozenset[str]:
-        """The words of the whole campaign text that a list of :data:`CAMPAIGN_LISTS` could match."""
-        if self._triggers is None:
-            index = _index()
-            self._triggers = _INDEX_WORDS[0].intersection(self.all.words)
-            self._hit_lists = frozenset().union(*(index[w] for w in self._triggers))
-        return self._triggers
+    def names(self) -> frozenset[str]:
+        """Names of the word groups whose words occur anywhere in the campaign text, and of the word lists
+        with a candidate term in some field."""
+        if self._names is None:
+            index = _INDEX[0] if _INDEX else _index()
+            names = []
+            for d in self.docs.values():
+                found = d.facts.get(index)
+                if found is None:
+                    found = d.facts[index] = _analyse(d, index)
+                names.append(found)
+            self._names = _NO_NAMES.union(*names) if names else _NO_NAMES
+        return self._names
 
-    def _within(self, wl: WordList) -> frozenset[str] | None:
-        """The word set to draw candidates from; ``None`` when ``wl`` cannot match this campaign."""
-        if wl.name in CAMPAIGN_LISTS:
-            triggers = self.triggers
-            return triggers if wl.name in self._hit_lists else None  # type: ignore[operator]
-        return self.all.words
+    def has_group(self, group: str) -> bool:
+        """True when a word of the group ``group`` (see :func:`word_group`) occurs in any field."""
+        return group in (self._names if self._names is not None else self.names)
+
+    def may_match(self, names: frozenset[str]) -> bool:
+        """False when none of the word lists ``names`` has a candidate term anywhere (a fast negative test)."""
+        return not (self._names if self._names is not None else self.names).isdisjoint(names)
+
+    def is_ascii(self) -> bool:
+        """True when every field is plain ASCII."""
+        return self.ascii
 
     def find(self, name: str | WordList, d: Doc) -> list[str]:
-        """Terms of the word list ``name`` in the parsed field ``d`` (cheap when the campaign has none)."""
-        wl = wordlist(name) if isinstance(name, str) else name
-        within = self._within(wl)
-        return [] if within is None else wl.find(d, within)
+        """Terms of the word list ``name`` in the parsed field ``d`` (memoised per distinct text)."""
+        return list(terms(name, d))
 
     def any(self, name: str | WordList, d: Doc | None = None) -> bool:
         """True when the word list ``name`` matches ``d`` (default: the whole campaign text)."""
         wl = wordlist(name) if isinstance(name, str) else name
-        within = self._within(wl)
-        return within is not None and wl.any(d or self.all, within)
+        if d is not None:
+            return bool(_found(wl, d))
+        if wl.name in _LIST_NAMES:
+            if wl.name not in self.names:  # no field has a candidate term
+                return False
+            if not wl.excludes:
+                return True
+        docs = self.docs.values()
+        hits: set[str] = set()
+        for doc in docs:
+            if wl.name not in _LIST_NAMES or wl.name in _matches(doc):
+                hits.update(wl.hits(doc.norm, doc.tokens))
+        if not hits:
+            return False
+        if not wl.excludes:
+            return True
+        # as one text: a term counts when it occurs more often than the phrases neutralising it
+        for t in hits:
+            excl = wl.excludes.get(t)
+            if not excl or sum(x.norm.count(t) for x in docs) > sum(x.norm.count(e) for x in docs for e in excl):
+                return True
+        return False
 
     def has_word(self, d: Doc, words: frozenset[str]) -> bool:
         """True when the parsed field ``d`` contains one of ``words`` (single words)."""
-        return contains_any(d, words, self.all.words)
+        return not words.isdisjoint(d.tokens)
 
 
 def campaign_text(ctx: LintContext) -> CampaignText:
@@ -153,18 +283,22 @@ def campaign_text(ctx: LintContext) -> CampaignText:
 
 def brand_domain(ctx: LintContext) -> str | None:
     """The registrable domain of the brand's website (``acme.com``), or ``None`` without one."""
-    key = "brand_domain"
-    if key not in ctx.cache:
-        website = ctx.brand.get("website") if ctx.brand else None
-        urls = link_urls(website) if isinstance(website, str) else ()
-        ctx.cache[key] = registrable_domain(urls[0].host) if urls else None
-    return ctx.cache[key]
+    cache = ctx.cache
+    try:
+        return cache["brand_domain"]
+    except KeyError:
+        pass
+    website = ctx.brand.get("website") if ctx.brand else None
+    urls = link_urls(website) if isinstance(website, str) else ()
+    domain = cache["brand_domain"] = registrable_domain(urls[0][2]) if urls else None
+    return domain
 
 
 @functools.lru_cache(maxsize=8192)
-def link_urls(value: str) -> tuple[Url, ...]:
-    """:func:`find_urls` for a link field (website, privacy, terms, link sample), memoised: links recur."""
-    return find_urls(value.strip())
+def link_urls(value: str) -> tuple[UrlParts, ...]:
+    """The URLs of a link field (website, privacy, terms, link sample) as ``(text, scheme, host, path)``, like
+    :func:`registry.rules.text.find_urls`; memoised: links recur."""
+    return scan(value.strip()).urls
 
 
 def text(campaign: Mapping[str, Any], name: str) -> str:
@@ -176,7 +310,7 @@ def text(campaign: Mapping[str, Any], name: str) -> str:
 def flag(campaign: Mapping[str, Any], name: str) -> bool | None:
     """A boolean attribute: ``True``/``False``, or ``None`` when absent ('true'/'false' strings count)."""
     value = campaign.get(name)
-    if isinstance(value, bool):
+    if value is True or value is False:
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
@@ -189,83 +323,3 @@ def keywords(campaign: Mapping[str, Any], name: str) -> list[str]:
     if not isinstance(value, str):
         return []
     return [k.strip().upper() for k in value.split(",") if k.strip()]
-
-
-# ----------------------------------------------------------------------------- disclosure patterns
-# (lower-cased)
-
-#: message frequency: "Msg frequency varies", "up to 4 msgs/month", "recurring", "weekly", "one-time"
-FREQUENCY = re.compile(
-    r"frequen|recurring|\bvar(?:ies|y)\b|\b(?:per|a|each|every|/)\s?(?:day|week|month|year|wk|mo)\b"
-    r"|\b(?:daily|weekly|monthly|yearly|annually)\b|\bone[- ]?time\b"
-    r"|\b\d+\s*(?:msgs?|messages?|texts?|alerts?|sms)\b|\bup ?to\s+\d+"
-)
-#: "Msg & data rates may apply" and its variants
-RATES = re.compile(
-    r"(?:msg|message|messaging|text|sms)s?\s*(?:&|and|\+|&amp;)\s*data\s*rates?"
-    r"|data\s+rates\s+(?:may|will)\s+apply|standard\s+(?:msg|message|messaging|text|sms)\s+(?:and\s+data\s+)?rates"
-)
-#: an opt-out instruction in a sample: "Reply STOP to opt out", "Text END to unsubscribe", "opt out"
-OPTOUT_INSTRUCTION = re.compile(
-    r"\b(?:reply|text|txt|send|respond)(?:\s+with)?\s+['\"\u201c]?(?:stop|end|cancel|unsubscribe|quit|stopall)\b"
-    r"|\bstop\s+to\s+(?:opt|unsub|cancel|end|quit|stop)|\bopt[- ]?out\b|\bunsubscribe\b|\bto\s+stop\b"
-)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-#: keyword opt-in described in a message flow: "text JOIN to 12345", "texting JOIN"
-KEYWORD_OPTIN = re.compile(
-    r"\b(?:[Tt]ext|TEXT|[Tt]exting|[Tt]xt|[Rr]eply|[Ss]end|SMS)(?:ing)?\s+(?:the\s+(?:word|keyword)\s+)?"
-    r"['\"\u201c]?[A-Z0-9]{2,}['\"\u201d]?\s+to\b|\bkeyword\b"
-)
-
-_FREQUENCY_WORDS = tuple(
-    f" {w} "
-    for w in ["frequency", "recurring", "varies", "vary", "daily", "weekly", "monthly", "yearly", "annually"]
-)
-_OPTOUT_WORDS = tuple(f" {w} " for w in ["end", "cancel", "unsubscribe", "quit", "stopall", "opt", "optout"])
-
-
-def states_frequency(d: Doc) -> bool:
-    """The text states a message frequency."""
-    norm = d.norm
-    return any(w in norm for w in _FREQUENCY_WORDS) or bool(FREQUENCY.search(d.lower))
-
-
-def states_rates(d: Doc) -> bool:
-    """The text says 'Msg & data rates may apply' (or a variant)."""
-    norm = d.norm
-    return " data rate" in norm or (" rates " in norm and bool(RATES.search(d.lower)))
-
-
-def says_stop(d: Doc) -> bool:
-    """The text says how to opt out (STOP, 'opt out', 'unsubscribe'...)."""
-    norm = d.norm
-    return " stop " in norm or (
-        any(w in norm for w in _OPTOUT_WORDS) and bool(OPTOUT_INSTRUCTION.search(d.lower))
-    )
-
-
-def says_help(d: Doc) -> bool:
-    """The text names the HELP keyword."""
-    return " help " in d.norm
-
-
-#: words a sentence about sharing data needs (a cheap test before the sharing patterns)
-SHARE_WORDS = wordset(
-    "share shares shared sharing sell sells sold selling rent rented renting disclose discloses "
-    "disclosed transfer transferred trade traded"
-)
-_NEGATION = re.compile(r"\b(?:not|never|no|nor|without)\b|n't\b")
-
-
-def negated(lower: str, start: int) -> bool:
-    """True when the sentence holding ``lower[start]`` negates it before that point ('we do not share...')."""
-    sentence = max(lower.rfind(". ", 0, start), lower.rfind("\n", 0, start), lower.rfind("; ", 0, start)) + 1
-    return bool(_NEGATION.search(lower, sentence, start))
-
-
-def unnegated(pattern: re.Pattern[str], lower: str) -> re.Match[str] | None:
-    """The first match of ``pattern`` in ``lower`` that its sentence does not negate."""
-    for m in pattern.finditer(lower):
-        if not negated(lower, m.start() + 1):
-            return m
-    return None

@@ -248,7 +248,7 @@ def usecase(campaign: Mapping[str, Any]) -> UseCase | None:
 def sub_usecases(campaign: Mapping[str, Any]) -> list[str]:
     """The campaign's sub-use cases as a list of strings (anything else is ignored)."""
     value = campaign.get("subUsecases")
-    if not isinstance(value, list | tuple):
+    if not isinstance(value, (list, tuple)):
         return []
     return [v for v in value if isinstance(v, str)]
 
@@ -259,13 +259,13 @@ def mno_metadata(
     """``(network name, metadata)`` for each network the campaign targets, from ``state["qualify"]`` (the
     qualify response: ``{"mnoMetadata": {"10017": {...}, ...}}``); empty without a qualify call."""
     qualify = state.get("qualify")
-    if not isinstance(qualify, Mapping):
+    if qualify is None or not isinstance(qualify, Mapping):
         return []
     meta = qualify.get("mnoMetadata")
     if not isinstance(meta, Mapping):
         return []
     targeted = campaign.get("mnoIds")
-    wanted = {str(i) for i in targeted} if isinstance(targeted, list | tuple) and targeted else None
+    wanted = {str(i) for i in targeted} if isinstance(targeted, (list, tuple)) and targeted else None
     out = []
     for net_id, entry in meta.items():
         if not isinstance(entry, Mapping) or (wanted is not None and str(net_id) not in wanted):

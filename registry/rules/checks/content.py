@@ -9,12 +9,11 @@ single fields are scanned only when it matches. Alcohol, tobacco and firearms be
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
-from ..text import Doc, WordList, wordlist, wordset
-from .campaign_text import CampaignText, campaign_text, unnegated
+from ..text import Doc, fact, wordlist, wordset
+from .campaign_text import CampaignText, campaign_text, terms, word_group
+from .wording import unnegated
 
 _SHAFT = (
     ("sex", "sexual content"),
@@ -64,106 +63,146 @@ _TRIGGERS = wordset(
 )
 
 
-def _scan(ct: CampaignText, names: tuple[str, ...]) -> Iterator[tuple[str, str, list[str]]]:
+_SETS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _scan(ct: CampaignText, names: tuple[str, ...]) -> list[tuple[str, str, list[str]]]:
     """``(field, list name, terms)`` for each field where a list matches (fast negative test on the whole)."""
+    if not ct.may_match(_SETS.get(names) or _SETS.setdefault(names, frozenset(names))):
+        return []
     hits = [wl for n in names if ct.any(wl := wordlist(n))]
     if not hits:
-        return
-    for field, d in ct.docs.items():
-        for wl in hits:
-            found = ct.find(wl, d)
-            if found:
-                yield field, wl.name, found
+        return []
+    return [(field, wl.name, found) for field, d in ct.docs.items() for wl in hits if (found := ct.find(wl, d))]
 
 
-@check("CONTENT-SHAFT", needs=CAMPAIGN)
-def shaft(ctx: LintContext) -> Iterator[Finding]:
+_SHAFT_LABELS = dict(_SHAFT)
+_SHAFT_NAMES = tuple(_SHAFT_LABELS)
+
+
+def shaft(ctx: LintContext) -> list[Finding]:
     """No sexual, hateful, violent or profane content."""
-    labels = dict(_SHAFT)
     by_field: dict[str, list[str]] = {}
-    for field, name, found in _scan(campaign_text(ctx), tuple(labels)):
-        by_field.setdefault(field, []).append(f"{labels[name]}: {', '.join(found)}")
-    for field, parts in by_field.items():
-        yield finding("CONTENT-SHAFT", field, f"{field} contains disallowed content ({'; '.join(parts)}).")
+    for field, name, found in _scan(campaign_text(ctx), _SHAFT_NAMES):
+        by_field.setdefault(field, []).append(f"{_SHAFT_LABELS[name]}: {', '.join(found)}")
+    return [finding("CONTENT-SHAFT", field, f"{field} contains disallowed content ({'; '.join(parts)}).")
+            for field, parts in by_field.items()]
 
 
-@check("CONTENT-CANNABIS-CBD", needs=CAMPAIGN)
-def cannabis(ctx: LintContext) -> Iterator[Finding]:
+def cannabis(ctx: LintContext) -> list[Finding]:
     """No cannabis, CBD or other controlled-substance content."""
-    for field, _, found in _scan(campaign_text(ctx), ("cannabis",)):
-        yield finding(
+    return [
+        finding(
             "CONTENT-CANNABIS-CBD",
             field,
             f"{field} mentions controlled substances or drugs without a prescription ({', '.join(found)}).",
         )
+        for field, _, found in _scan(campaign_text(ctx), ("cannabis",))
+    ]
 
 
-@check("CONTENT-HIGH-RISK-FINANCE", needs=CAMPAIGN)
-def high_risk_finance(ctx: LintContext) -> Iterator[Finding]:
+def high_risk_finance(ctx: LintContext) -> list[Finding]:
     """No high-risk financial services."""
     transactional = ctx.campaign.get("usecase") in _TRANSACTIONAL_USECASES
+    out = []
     for field, _, found in _scan(campaign_text(ctx), ("high_risk_finance",)):
         if transactional and set(found) <= _CRYPTO:
-            yield finding(
+            out.append(finding(
                 "CONTENT-HIGH-RISK-FINANCE",
                 field,
                 f"{field} mentions cryptocurrency ({', '.join(found)}): allowed only for the platform's "
                 "own 2FA and account notices, never for promotion.",
                 severity="warning",
-            )
+            ))
         else:
-            yield finding(
+            out.append(finding(
                 "CONTENT-HIGH-RISK-FINANCE",
                 field,
                 f"{field} mentions a high-risk financial service ({', '.join(found)}).",
-            )
+            ))
+    return out
 
 
-@check("CONTENT-LEAD-GEN-GAMBLING", needs=CAMPAIGN)
-def lead_gen_gambling(ctx: LintContext) -> Iterator[Finding]:
+_LEAD_GEN_LABELS = {
+    "lead_generation": "lead generation or data resale",
+    "gambling": "gambling",
+    "sweepstakes": "a sweepstakes outside the SWEEPSTAKE use case",
+}
+
+
+def lead_gen_gambling(ctx: LintContext) -> list[Finding]:
     """No lead generation, gambling, or sweepstakes outside SWEEPSTAKE."""
     names = (
         ("lead_generation", "gambling")
         if ctx.campaign.get("usecase") == "SWEEPSTAKE"
         else ("lead_generation", "gambling", "sweepstakes")
     )
-    labels = {
-        "lead_generation": "lead generation or data resale",
-        "gambling": "gambling",
-        "sweepstakes": "a sweepstakes outside the SWEEPSTAKE use case",
-    }
-    for field, name, found in _scan(campaign_text(ctx), names):
-        yield finding(
-            "CONTENT-LEAD-GEN-GAMBLING", field, f"{field} mentions {labels[name]} ({', '.join(found)})."
-        )
+    return [
+        finding("CONTENT-LEAD-GEN-GAMBLING", field, f"{field} mentions {_LEAD_GEN_LABELS[name]} ({', '.join(found)}).")
+        for field, name, found in _scan(campaign_text(ctx), names)
+    ]
 
 
-def _phishing(d: Doc, ct: CampaignText, impersonation: WordList) -> str | None:
+def _phishing_verdict(d: Doc) -> tuple[str | None, tuple[str, ...]]:
+    """(why the field looks like phishing, or None; impersonated names still to be checked against the
+    brand's own name): everything but the brand comparison, worked out once per distinct text."""
     low = d.lower
-    cred = unnegated(_CREDENTIAL, low) if ct.has_word(d, _CREDENTIAL_WORDS) else None
-    if cred:
-        return f"asks for sensitive data ('{d.raw[cred.start() : cred.end()]}')"
-    lure = _LURE.search(low) if ct.has_word(d, _LURE_WORDS) else None
-    linked = bool(d.urls) or any(p.kind == "link" for p in d.placeholders)
+    words = d.tokens
+    m = unnegated(_CREDENTIAL, low) if not _CREDENTIAL_WORDS.isdisjoint(words) else None
+    if m:
+        return f"asks for sensitive data ('{d.raw[m.start() : m.end()]}')", ()
+    m = _LURE.search(low) if not _LURE_WORDS.isdisjoint(words) else None
+    lure = d.raw[m.start() : m.end()] if m else None
+    linked = bool(d.url_parts) or any(kind == "link" for _, _, kind in d.placeholder_parts)
     if lure and linked:
-        return f"pairs an urgent account lure ('{d.raw[lure.start() : lure.end()]}') with a link"
-    names = ct.find(impersonation, d)
-    names = [n for n in names if not any(f" {n} " in b for b in ct.brand)]
-    if names and (lure or linked):
-        return f"names {', '.join(names)} next to a link or an urgent request, as impersonation scams do"
-    return None
+        return f"pairs an urgent account lure ('{lure}') with a link", ()
+    if lure or linked:
+        return None, terms("impersonation", d)
+    return None, ()
 
 
-@check("CONTENT-PHISHING-PATTERNS", needs=CAMPAIGN)
-def phishing(ctx: LintContext) -> Iterator[Finding]:
+def _phishing(d: Doc, brand: tuple[str, ...]) -> str | None:
+    why, names = fact(d, _phishing_verdict)
+    if why is None and names:
+        if brand:
+            names = [n for n in names if not any(f" {n} " in b for b in brand)]
+        if names:
+            return f"names {', '.join(names)} next to a link or an urgent request, as impersonation scams do"
+    return why
+
+
+_TRIGGER_GROUP = word_group("phishing", _TRIGGERS)
+
+
+def phishing(ctx: LintContext) -> list[Finding]:
     """No credential requests, urgent account lures or impersonation in the messages."""
     ct = campaign_text(ctx)
     impersonation = wordlist("impersonation")
-    if _TRIGGERS.isdisjoint(ct.all.words) and not ct.any(impersonation):
-        return
+    if not ct.has_group(_TRIGGER_GROUP) and not ct.any(impersonation):
+        return []
+    out = []
+    brand = ct.brand
     for field, d in ct.docs.items():
         if field in ("description", "messageFlow"):
             continue
-        why = _phishing(d, ct, impersonation)
+        why = _phishing(d, brand)
         if why:
-            yield finding("CONTENT-PHISHING-PATTERNS", field, f"{field} {why}.")
+            out.append(finding("CONTENT-PHISHING-PATTERNS", field, f"{field} {why}."))
+    return out
+
+
+#: every word list and group the content rules start from: a campaign touching none of them is clean
+_CONTENT_NAMES = frozenset(
+    ["sex", "hate", "violence", "profanity", "cannabis", "high_risk_finance", "lead_generation", "gambling",
+     "sweepstakes", "impersonation", _TRIGGER_GROUP]
+)
+
+
+@check("CONTENT-SHAFT", "CONTENT-CANNABIS-CBD", "CONTENT-HIGH-RISK-FINANCE", "CONTENT-LEAD-GEN-GAMBLING",
+       "CONTENT-PHISHING-PATTERNS", needs=CAMPAIGN)
+def content(ctx: LintContext) -> list[Finding]:
+    """The prohibited-content rules above, as one check: they share the campaign's word lists, and a campaign
+    that touches none of them is done after one set test."""
+    if not campaign_text(ctx).may_match(_CONTENT_NAMES):
+        return []
+    return [*shaft(ctx), *cannabis(ctx), *high_risk_finance(ctx), *lead_gen_gambling(ctx), *phishing(ctx)]

@@ -166,19 +166,21 @@ def lint_media(filename: str, content_type: str | None, size_bytes: int) -> Repo
 
 
 @check("MMS-MEDIA", needs=CAMPAIGN)
-def campaign_media(ctx: LintContext) -> Iterator[Finding]:
+def campaign_media(ctx: LintContext) -> list[Finding]:
     """Each file of the campaign's mmsMedia passes the MMS media rules."""
     media = ctx.campaign.get("mmsMedia")
-    if not isinstance(media, list | tuple):
-        return
+    if not isinstance(media, (list, tuple)):
+        return []
+    out: list[Finding] = []
     for item in media:
         if not isinstance(item, Mapping):
             continue
         name = item.get("filename")
         size = item.get("sizeBytes")
         ctype = item.get("contentType")
-        yield from media_findings(
+        out.extend(media_findings(
             name if isinstance(name, str) else "",
             ctype if isinstance(ctype, str) else None,
             size if isinstance(size, int) and not isinstance(size, bool) else None,
-        )
+        ))
+    return out

@@ -37,7 +37,7 @@ def _own_id(ctx: LintContext, payload: str, key: str, state_key: str) -> str | N
     return value
 
 
-@check("NUMBER-ONE-CAMPAIGN", needs=ANY)
+@check("NUMBER-ONE-CAMPAIGN", needs=ANY, state=("number_links",))
 def one_campaign(ctx: LintContext) -> list[Finding]:
     """No number being attached is linked to another campaign."""
     if not ctx.state:
@@ -55,7 +55,7 @@ def one_campaign(ctx: LintContext) -> list[Finding]:
                     f"campaign: {shown}.")]
 
 
-@check("NUMBER-POOL-THRESHOLD", "NUMBER-PER-CAMPAIGN-LIMITS", needs=ANY)
+@check("NUMBER-POOL-THRESHOLD", "NUMBER-PER-CAMPAIGN-LIMITS", needs=ANY, state=("number_count",))
 def number_count(ctx: LintContext) -> list[Finding]:
     """Over 50 numbers need ``numberPool=true``; sole proprietor and A&F campaigns stay within their limit."""
     if not ctx.state:
@@ -81,7 +81,7 @@ def number_count(ctx: LintContext) -> list[Finding]:
     return out
 
 
-@check("NUMBER-NOT-SHARED", needs=ANY)
+@check("NUMBER-NOT-SHARED", needs=ANY, state=("number_brands",))
 def not_shared(ctx: LintContext) -> list[Finding]:
     """No number has been used by another brand."""
     if not ctx.state:
@@ -100,7 +100,7 @@ def not_shared(ctx: LintContext) -> list[Finding]:
                     "serves one business.")]
 
 
-@check("NUMBER-CAMPAIGN-NONUSE", needs=ANY)
+@check("NUMBER-CAMPAIGN-NONUSE", needs=ANY, state=("campaign_approved_on",))
 def nonuse(ctx: LintContext) -> list[Finding]:
     """An approved campaign without numbers is heading for T-Mobile's non-use fee."""
     if not ctx.state:

@@ -58,7 +58,7 @@ def _usecase(ctx: LintContext) -> str:
 
 def _mno(ctx: LintContext, network: str) -> Mapping[str, Any] | None:
     meta = ctx.state.get("mno_metadata")
-    if not isinstance(meta, Mapping):
+    if meta is None or not isinstance(meta, Mapping):
         return None
     entry = meta.get(network, meta.get(int(network)))
     return entry if isinstance(entry, Mapping) else None
@@ -88,7 +88,6 @@ def _political_vet(brand: Mapping[str, Any] | None) -> bool:
         and str(v.get("vettingStatus", "")).upper() == "ACTIVE" for v in vets)
 
 
-@check("VOLUME-LOW-VOLUME-LIMITS", needs=CAMPAIGN)
 def low_volume_caps(ctx: LintContext) -> list[Finding]:
     """LOW_VOLUME / UCAAS_LOW (2,000 a day, 75 a minute) and sole proprietors (1,000, 15) stay within caps."""
     usecase = _usecase(ctx)
@@ -116,12 +115,13 @@ def low_volume_caps(ctx: LintContext) -> list[Finding]:
     return out
 
 
-@check("VOLUME-TMO-DAILY-CAP", needs=CAMPAIGN)
 def tmobile_daily_cap(ctx: LintContext) -> list[Finding]:
     """The EIN's forecast daily volume fits the T-Mobile tier cap the brand gets."""
     forecast = _forecast(ctx.campaign, "forecastDailyVolume")
+    if forecast is None:
+        return []
     usecase = _usecase(ctx)
-    if forecast is None or usecase in LOW_VOLUME_CAPS or usecase == "TRIAL":
+    if usecase in LOW_VOLUME_CAPS or usecase == "TRIAL":
         return []
     other = ctx.state.get("ein_daily_volume")
     total = forecast + (other if isinstance(other, int) and not isinstance(other, bool) else 0)
@@ -156,12 +156,13 @@ def tmobile_daily_cap(ctx: LintContext) -> list[Finding]:
                     f"gives a brand with {basis}.")]
 
 
-@check("VOLUME-ATT-TPM", needs=CAMPAIGN)
 def att_tpm(ctx: LintContext) -> list[Finding]:
     """The forecast peak per-minute volume fits the AT&T message class of the campaign."""
     forecast = _forecast(ctx.campaign, "forecastPeakTpm")
+    if forecast is None:
+        return []
     usecase = _usecase(ctx)
-    if forecast is None or usecase in LOW_VOLUME_CAPS:
+    if usecase in LOW_VOLUME_CAPS:
         return []
     numbers = ctx.state.get("number_count")
     numbers = numbers if isinstance(numbers, int) and not isinstance(numbers, bool) and numbers > 0 else None
@@ -203,3 +204,15 @@ def _compare_tpm(forecast: int, tpm: int, per_number: bool, numbers: int | None,
     return [finding("VOLUME-ATT-TPM", "forecastPeakTpm",
                     f"The forecast peak of {forecast:,} messages a minute exceeds the {tpm:,} a minute of "
                     f"{what}.")]
+
+
+@check("VOLUME-LOW-VOLUME-LIMITS", "VOLUME-TMO-DAILY-CAP", "VOLUME-ATT-TPM", needs=CAMPAIGN)
+def volume_rules(ctx: LintContext) -> list[Finding]:
+    """The three volume rules above, as one check (a campaign without a forecast needs only the first)."""
+    found = low_volume_caps(ctx)
+    campaign = ctx.campaign
+    if "forecastDailyVolume" in campaign:
+        found = [*found, *tmobile_daily_cap(ctx)]
+    if "forecastPeakTpm" in campaign:
+        found = [*found, *att_tpm(ctx)]
+    return found

@@ -63,9 +63,7 @@ def _scenario_or_422(*texts: object) -> Any:
 
 def _active_campaigns(ctx: Context, brand_id: str) -> int:
     return sum(
-        1
-        for c in state_of(ctx).campaigns.values()
-        if c.data["brandId"] == brand_id and c.status in ACTIVE_CAMPAIGN
+        1 for c in state_of(ctx).campaigns.values() if c.data["brandId"] == brand_id and c.status in ACTIVE_CAMPAIGN
     )
 
 
@@ -270,9 +268,7 @@ def trigger_otp(ctx: Context, brand_id: str) -> Response:
     if errors:
         raise invalid(errors)
     if not _needs_otp(brand):
-        raise refused(
-            "506", "SMS OTP is only available for Sole Proprietor brands.", title="Invalid status for OTP"
-        )
+        raise refused("506", "SMS OTP is only available for Sole Proprietor brands.", title="Invalid status for OTP")
     if brand.data["status"] != "OK":
         raise refused("527", "The brand is still being registered.", title="Brand pending")
     brand.otp = SimOtp(

@@ -47,9 +47,7 @@ def brand_ready(brand: SimBrand) -> None:
     """Refuse (TCR 527) campaign work for a brand that is pending, UNVERIFIED or awaiting its OTP."""
     data = brand.data
     if data["status"] == "REGISTRATION_FAILED":
-        raise refused(
-            "527", "The brand registration failed; fix the brand first.", title="Brand not registered"
-        )
+        raise refused("527", "The brand registration failed; fix the brand first.", title="Brand not registered")
     if data["status"] != "OK" or not data.get("identityStatus"):
         raise refused("527", "The brand is pending identity scoring; try again later.", title="Brand pending")
     if data["identityStatus"] == "UNVERIFIED":
@@ -59,9 +57,7 @@ def brand_ready(brand: SimBrand) -> None:
             title="Brand unverified",
         )
     if data["identityStatus"] == "SELF_DECLARED":
-        raise refused(
-            "527", "The sole proprietor has not verified the SMS OTP yet.", title="Brand OTP pending"
-        )
+        raise refused("527", "The sole proprietor has not verified the SMS OTP yet.", title="Brand OTP pending")
 
 
 def _usecase_allowed(brand: SimBrand, usecase: str) -> None:

@@ -17,6 +17,7 @@ already shows what the webhook announces.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -64,6 +65,8 @@ class TelnyxMachine:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sb = sandbox
+        #: observable changes made so far: ``campaign_status`` and ``carrier`` (``GET /_sim/stats``)
+        self.transitions: Counter[str] = Counter()
 
     # ------------------------------------------------------------------ helpers
     def now(self) -> str:
@@ -73,9 +76,7 @@ class TelnyxMachine:
     def _after(self, seconds: float, label: str, action: Any) -> None:
         self.sb.scheduler.after(seconds, label, action)
 
-    def emit(
-        self, state: TelnyxState, owner: Mapping[str, Any], event_type: str, payload: dict[str, Any]
-    ) -> None:
+    def emit(self, state: TelnyxState, owner: Mapping[str, Any], event_type: str, payload: dict[str, Any]) -> None:
         """Queue a webhook to the owner's webhookURL (or the sandbox default); nothing if neither is set."""
         url = owner.get("webhookURL") or self.sb.default_webhook_url
         if url:
@@ -159,9 +160,7 @@ class TelnyxMachine:
 
     def revet(self, state: TelnyxState, brand: SimBrand) -> None:
         """Schedule a new identity scoring."""
-        self._after(
-            self.sb.delays.revet, f"revet brand {brand.id}", lambda: self._score(state, brand.id, first=False)
-        )
+        self._after(self.sb.delays.revet, f"revet brand {brand.id}", lambda: self._score(state, brand.id, first=False))
 
     def identity_edited(self, brand: SimBrand) -> None:
         """TCR: changing identity fields makes the brand UNVERIFIED until a revet."""
@@ -241,6 +240,8 @@ class TelnyxMachine:
         }
 
     def _set(self, campaign: SimCampaign, status: str) -> None:
+        if campaign.data.get("campaignStatus") != status:
+            self.transitions["campaign_status"] += 1
         campaign.data["campaignStatus"] = status
         campaign.data["updatedAt"] = self.now()
 
@@ -253,9 +254,7 @@ class TelnyxMachine:
             if campaign.scenario.tcr_failed:
                 self._set(campaign, "TCR_FAILED")
                 campaign.data["submissionStatus"] = "FAILED"
-                campaign.data["failureReasons"] = (
-                    "TCR rejected the campaign: brand data does not support this use case"
-                )
+                campaign.data["failureReasons"] = "TCR rejected the campaign: brand data does not support this use case"
                 self.emit(
                     state,
                     campaign.data,
@@ -295,9 +294,7 @@ class TelnyxMachine:
                 return
             if campaign.scenario.telnyx_reject and review_round == 1:
                 self._set(campaign, "TELNYX_FAILED")
-                campaign.data["failureReasons"] = (
-                    "Telnyx compliance: message flow lacks the opt-in disclosure"
-                )
+                campaign.data["failureReasons"] = "Telnyx compliance: message flow lacks the opt-in disclosure"
                 self.emit(
                     state,
                     campaign.data,
@@ -349,6 +346,7 @@ class TelnyxMachine:
             return
         rejected = campaign.scenario.rejects(mno, review_round)
         campaign.decisions[mno] = "REJECTED" if rejected else "REGISTERED"
+        self.transitions["carrier"] += 1
         if mno == "10035":
             campaign.data["isTMobileRegistered"] = not rejected
         campaign.data["updatedAt"] = self.now()
@@ -375,6 +373,18 @@ class TelnyxMachine:
             f"provisioning {campaign.id}",
             lambda: self._provision(state, campaign),
         )
+
+    def seed_review(self, state: TelnyxState, campaign: SimCampaign, decide_in: Mapping[str, float]) -> None:
+        """Put a campaign straight into carrier review; each carrier decides after its own delay (seconds)."""
+        campaign.data["campaignStatus"] = "MNO_PENDING"
+        campaign.data["updatedAt"] = self.now()
+        for mno, seconds in decide_in.items():
+            campaign.decisions[mno] = "REVIEW"
+            self._after(
+                seconds,
+                f"{MNOS.get(mno, mno)} review {campaign.id}",
+                lambda mno=mno: self._mno_decides(state, campaign, mno, campaign.review_round),
+            )
 
     def _provision(self, state: TelnyxState, campaign: SimCampaign) -> None:
         if campaign.status != "MNO_ACCEPTED":
@@ -420,6 +430,7 @@ class TelnyxMachine:
         if campaign.status != "MNO_PROVISIONED":
             return
         campaign.decisions["10035"] = "SUSPENDED" if suspended else "REGISTERED"
+        self.transitions["carrier"] += 1
         campaign.data["isTMobileSuspended"] = suspended
         campaign.data["updatedAt"] = self.now()
         event = "MNO_CAMPAIGN_OPERATION_SUSPENDED" if suspended else "MNO_CAMPAIGN_OPERATION_UNSUSPENDED"
@@ -487,16 +498,11 @@ class TelnyxMachine:
         }
         state.assignments[number] = row
         state.assignment_seq[number] = state.seq()
-        self._after(
-            self.sb.delays.number_assignment, f"assign {number}", lambda: self._assigned(state, campaign, row)
-        )
+        self._after(self.sb.delays.number_assignment, f"assign {number}", lambda: self._assigned(state, campaign, row))
         return row
 
     def _assigned(self, state: TelnyxState, campaign: SimCampaign, row: dict[str, Any]) -> None:
-        if (
-            state.assignments.get(row["phoneNumber"]) is not row
-            or row["assignmentStatus"] != "PENDING_ASSIGNMENT"
-        ):
+        if state.assignments.get(row["phoneNumber"]) is not row or row["assignmentStatus"] != "PENDING_ASSIGNMENT":
             return
         failed = number_fails(row["phoneNumber"])
         row["assignmentStatus"] = "FAILED_ASSIGNMENT" if failed else "ASSIGNED"

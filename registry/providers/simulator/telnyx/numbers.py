@@ -114,9 +114,7 @@ def bulk_assign(ctx: Context) -> Response:
         raise invalid(errors)
     campaign_id = body.get("campaignId")
     if not campaign_id:
-        found = [
-            c.id for c in state.campaigns.values() if c.data.get("tcrCampaignId") == body["tcrCampaignId"]
-        ]
+        found = [c.id for c in state.campaigns.values() if c.data.get("tcrCampaignId") == body["tcrCampaignId"]]
         campaign_id = found[0] if found else body["tcrCampaignId"]
     campaign = _campaign_for_numbers(state, campaign_id)
     now = ctx.machine.now()

@@ -96,9 +96,7 @@ def campaign_errors(body: Mapping[str, Any]) -> list[dict[str, Any]]:
         errors.append(bad_value("sample1", f"This use case needs at least {needed} message samples."))
     for flag, message in (("subscriberHelp", "helpMessage"), ("subscriberOptout", "optoutMessage")):
         if body.get(flag) and (_blank(body.get(message)) or len(str(body[message])) < 20):
-            errors.append(
-                bad_value(message, f"{message} must be at least 20 characters when {flag} is true.")
-            )
+            errors.append(bad_value(message, f"{message} must be at least 20 characters when {flag} is true."))
     optin = body.get("optinMessage")
     if not _blank(optin) and len(str(optin)) < 20:
         errors.append(bad_value("optinMessage", "optinMessage must be empty or at least 20 characters."))
@@ -112,9 +110,7 @@ def campaign_errors(body: Mapping[str, Any]) -> list[dict[str, Any]]:
         if not isinstance(subs, list) or not low <= len(subs) <= high:
             errors.append(bad_value("subUsecases", f"{usecase} needs between {low} and {high} sub-usecases."))
         elif any(s not in info["validSubUsecase"] for s in subs):
-            errors.append(
-                bad_value("subUsecases", "subUsecases contains a value that is not a valid sub-usecase.")
-            )
+            errors.append(bad_value("subUsecases", "subUsecases contains a value that is not a valid sub-usecase."))
     reference = body.get("referenceId")
     if not _blank(reference) and len(str(reference)) > 50:
         errors.append(bad_value("referenceId", "referenceId must be at most 50 characters."))

@@ -83,9 +83,7 @@ def page(
     sort = query.get("sort") or "-createdAt"
     key = sort.lstrip("-")
     if key not in sortable:
-        raise invalid(
-            [bad_value("sort", f"sort must be one of {', '.join(sortable)} (optionally prefixed by -).")]
-        )
+        raise invalid([bad_value("sort", f"sort must be one of {', '.join(sortable)} (optionally prefixed by -).")])
     ordered = sorted(rows, key=lambda r: (str(r.get(key) or ""), seq(r)), reverse=sort.startswith("-"))
     number = int_param(query, "page", 1, 1, 10**6)
     size = int_param(query, "recordsPerPage", default_size, 1, 500)

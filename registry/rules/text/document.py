@@ -1,0 +1,171 @@
+"""A piece of text parsed once (:class:`Doc`), and the bounded cache of parsed field values.
+
+Everything the rules learn from a text alone (its URLs, phone numbers, placeholders, word-list terms, the
+answer of each content pattern) depends on the string and nothing else, so it is worked out once per distinct
+string: :func:`field_doc` keeps the :class:`Doc` of recent field values in an LRU cache, and each Doc
+memoises the derived facts checks ask of it (:func:`fact`). An ISV whose campaigns reuse the same opt-out
+message or message flow pays for its analysis once. Anything that depends on more than the text (the brand's
+name, the declared keywords) is computed per lint run and never stored on the Doc.
+
+Bounds: :data:`FIELD_CACHE_SIZE` Docs (least recently used evicted first). A Doc holds its string's
+lower-cased and normalised forms, its word set and a few small facts, so the cache stays around a few KB per
+entry for typical registration text (the bench prints the figures).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from sys import intern
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from .normal import normalise
+from .placeholders import Placeholder, PlaceholderParts
+from .scan import scan
+from .urls import Url, UrlParts
+
+__all__ = ["FIELD_CACHE_SIZE", "Doc", "doc", "fact", "field_doc", "join"]
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: whitespace other than the space that ``str.split`` breaks words on (normalised text keeps a few kinds)
+_OTHER_SPACE = re.compile("[\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+T = TypeVar("T")
+
+
+class Doc:
+    """One piece of text, parsed once: raw, lower-cased, normalised (``" a b "``) and, on demand, its
+    words, its URLs, phone numbers and placeholders (one pass), and memoised facts.
+
+    Cached Docs live long, so they hold few objects the garbage collector must walk: strings, frozensets,
+    tuples of strings, and the ``facts`` dict.
+    """
+
+    __slots__ = ("_phones", "_placeholders", "_prose", "_tokens", "_urls", "_words", "facts", "lower", "norm",
+                 "raw")
+
+    def __init__(self, raw: str, norm: str | None = None) -> None:
+        self.raw = raw
+        self.lower = raw.lower()
+        self.norm = normalise(raw) if norm is None else norm
+        self._words: frozenset[str] | None = None
+        self._tokens: frozenset[str] | None = None
+        self._urls: tuple[UrlParts, ...] | None = None
+        self._phones: tuple[str, ...] = ()
+        self._placeholders: tuple[PlaceholderParts, ...] = ()
+        self._prose: str | None = None
+        #: results of pure functions of this text, keyed by the function (see :func:`fact`)
+        self.facts: dict[Any, Any] = {}
+
+    @property
+    def prose(self) -> str:
+        """The normalised text without its URLs and e-mail addresses (``" a b "``)."""
+        if self._prose is None:
+            raw = self.raw
+            if "." in raw:
+                for url in self.url_parts:
+                    raw = raw.replace(url[0], " ")
+                if "@" in raw:
+                    raw = _EMAIL.sub(" ", raw)
+            self._prose = normalise(raw) if raw is not self.raw else self.norm
+        return self._prose
+
+    @property
+    def words(self) -> frozenset[str]:
+        """The distinct normalised words (``norm.split()``), interned: cached texts share one copy of each."""
+        if self._words is None:
+            self._words = frozenset(map(intern, self.norm.split()))
+        return self._words
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        """The distinct words that stand between spaces in ``norm``: what a whole-word match means. The same
+        set as :attr:`words` unless the text holds whitespace other than spaces that normalising keeps."""
+        if self._tokens is None:
+            words = self.words
+            norm = self.norm
+            self._tokens = (
+                words if _OTHER_SPACE.search(norm) is None else frozenset(w for w in words if f" {w} " in norm)
+            )
+        return self._tokens
+
+    def _scan(self) -> None:
+        self._urls, self._phones, self._placeholders = scan(self.raw)
+
+    @property
+    def url_parts(self) -> tuple[UrlParts, ...]:
+        """The URLs in the text as plain ``(text, scheme, host, path)`` tuples."""
+        if self._urls is None:
+            self._scan()
+        return self._urls  # type: ignore[return-value]
+
+    @property
+    def urls(self) -> tuple[Url, ...]:
+        """The URLs in the text (see :func:`registry.rules.text.find_urls`)."""
+        return tuple(map(Url._make, self.url_parts))
+
+    @property
+    def phones(self) -> tuple[str, ...]:
+        """The phone numbers in the text, as digits (see :func:`registry.rules.text.find_phones`)."""
+        if self._urls is None:
+            self._scan()
+        return self._phones
+
+    @property
+    def placeholder_parts(self) -> tuple[PlaceholderParts, ...]:
+        """The bracketed placeholders in the text as plain ``(text, name, kind)`` tuples."""
+        if self._urls is None:
+            self._scan()
+        return self._placeholders
+
+    @property
+    def placeholders(self) -> tuple[Placeholder, ...]:
+        """The bracketed placeholders in the text (see :func:`registry.rules.text.find_placeholders`)."""
+        return tuple(map(Placeholder._make, self.placeholder_parts))
+
+    def has(self, phrase: str) -> bool:
+        """True when the normalised ``phrase`` (``" a b "``) occurs as whole words."""
+        return phrase in self.norm
+
+    def __repr__(self) -> str:
+        return f"Doc({self.raw!r})"
+
+
+_MISSING = object()
+
+
+def fact(d: Doc, fn: Callable[[Doc], T]) -> T:
+    """``fn(d)``, computed once per distinct text: ``fn`` must read nothing but ``d``."""
+    value = d.facts.get(fn, _MISSING)
+    if value is _MISSING:
+        value = d.facts[fn] = fn(d)
+    return value  # type: ignore[return-value]
+
+
+def doc(text: str) -> Doc:
+    """Parse ``text`` into a :class:`Doc`."""
+    return Doc(text)
+
+
+#: distinct field values whose parsed :class:`Doc` is kept (least recently used evicted first)
+FIELD_CACHE_SIZE = 65_536
+
+
+@functools.lru_cache(maxsize=FIELD_CACHE_SIZE)
+def field_doc(value: str) -> Doc:
+    """The :class:`Doc` of a field value, shared by every payload that carries the same string (NUL
+    characters read as spaces)."""
+    return Doc(value.replace("\x00", " ") if "\x00" in value else value)
+
+
+def join(docs: Iterable[Doc]) -> Doc:
+    """One :class:`Doc` over several, without parsing again (phrases never match across the seams)."""
+    docs = list(docs)
+    joined = Doc.__new__(Doc)
+    joined.raw = "\n".join(d.raw for d in docs)
+    joined.lower = "\n".join(d.lower for d in docs)
+    joined.norm = " ".join(d.norm for d in docs) or " "
+    joined._words = joined._tokens = joined._urls = joined._prose = None
+    joined._phones = joined._placeholders = ()
+    joined.facts = {}
+    return joined

@@ -1,0 +1,99 @@
+"""The engine's shortcuts keep every finding: state-gated checks are silent without their keys, parsed field
+values are shared through a bounded cache, and answers memoised per text do not leak between payloads."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from registry.rules import lint
+from registry.rules.engine import LintContext, discover
+from registry.rules.text import FIELD_CACHE_SIZE, field_doc
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "lint"
+BASE = json.loads((FIXTURES / "_base.json").read_text())
+TODAY = date(2026, 11, 27)
+
+
+def _patched(base: dict, patch: dict | None) -> dict:
+    result = copy.deepcopy(base)
+    for key, value in (patch or {}).items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = value
+    return result
+
+
+def _fixture_payloads():
+    for path in sorted(FIXTURES.glob("*.json")):
+        if path.name.startswith("_"):
+            continue
+        for case in json.loads(path.read_text())["cases"]:
+            omit = set(case.get("omit", ()))
+            brand = None if "brand" in omit else _patched(BASE["brand"], case.get("brand"))
+            campaign = None if "campaign" in omit else _patched(BASE["campaign"], case.get("campaign"))
+            today = date.fromisoformat(case["today"]) if "today" in case else TODAY
+            yield brand, campaign, today, case.get("state") or {}
+
+
+GATED = [chk for chk in discover() if chk.state is not None]
+
+
+def test_the_state_scope_checks_declare_their_keys():
+    assert len(GATED) >= 15
+
+
+@pytest.mark.parametrize("chk", GATED, ids=lambda c: c.fn.__name__)
+def test_a_gated_check_finds_nothing_without_its_state_keys(chk):
+    """The plan leaves a check out when none of its ``state`` keys is given: prove that it would have been
+    silent, on every fixture payload, with every other key of the fixture's state still present."""
+    checked = 0
+    for brand, campaign, today, state in _fixture_payloads():
+        if brand is None and campaign is None:
+            continue
+        if (chk.needs == "brand" and brand is None) or (chk.needs == "campaign" and campaign is None):
+            continue
+        if chk.needs == "both" and (brand is None or campaign is None):
+            continue
+        rest = {k: v for k, v in state.items() if k not in chk.state}
+        found = chk.fn(LintContext(brand, campaign, today, rest, {}))
+        assert not list(found or ()), (chk.fn.__name__, rest)
+        checked += 1
+    assert checked
+
+
+def test_gated_checks_still_run_when_their_state_is_given():
+    report = lint(None, {**BASE["campaign"]}, today=TODAY, state={"number_count": 80})
+    assert "NUMBER-POOL-THRESHOLD" in report.rules()
+    assert "NUMBER-POOL-THRESHOLD" not in lint(None, {**BASE["campaign"]}, today=TODAY).rules()
+
+
+def test_equal_field_values_share_one_parsed_text_and_the_cache_is_bounded():
+    a = "Acme Dental: your cleaning is due. Reply STOP to opt out."
+    b = "".join(list(a))  # an equal string, another object
+    assert a is not b
+    assert field_doc(a) is field_doc(b)
+    assert field_doc.cache_info().maxsize == FIELD_CACHE_SIZE
+
+
+def test_brand_dependent_answers_are_not_memoised_on_the_shared_text():
+    campaign = {**BASE["campaign"], "sample2": BASE["campaign"]["sample1"].replace("Acme Dental", "Bright Smile")}
+    acme = lint(BASE["brand"], campaign, today=TODAY)
+    bright = lint({**BASE["brand"], "displayName": "Bright Smile", "companyName": "Bright Smile LLC",
+                   "website": "https://www.brightsmile.com", "email": "support@brightsmile.com"}, campaign, today=TODAY)
+    acme_fields = {f.field for f in acme.findings if f.rule == "CAMPAIGN-SAMPLE-BRAND-NAME"}
+    bright_fields = {f.field for f in bright.findings if f.rule == "CAMPAIGN-SAMPLE-BRAND-NAME"}
+    assert "sample2" in acme_fields and "sample1" not in acme_fields
+    assert "sample1" in bright_fields and "sample2" not in bright_fields
+
+
+def test_repeated_lints_of_one_payload_give_the_same_report():
+    campaign = {**BASE["campaign"], "sample1": "Acme Dental: Casino night! Text 312-555-0142 or visit bit.ly/x"}
+    first = lint(BASE["brand"], campaign, today=TODAY).to_dict()
+    for _ in range(3):
+        assert lint(BASE["brand"], copy.deepcopy(campaign), today=TODAY).to_dict() == first
