@@ -44,6 +44,8 @@ def configure_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        logging.getLogger("weasyprint").setLevel(logging.WARNING)  # page-by-page progress is noise in a server log
+        logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def configure_db(app: Flask) -> None:
