@@ -47,23 +47,31 @@ TODAY = date(2026, 11, 27)
 TEXT_FIELDS = ("description", "messageFlow", "sample1", "sample2", "sample3", "sample4", "sample5",
                "optinMessage", "optoutMessage", "helpMessage")
 
-FIRST = ("Acme Harbor Summit Blue Lakeside Pioneer Evergreen Northside Maple Golden Riverbend Cedar Liberty "
-         "Sunrise Granite Willow Beacon Prairie Coastal Orchard Redwood Silver Keystone Meridian").split()
-SECOND = ("Dental Plumbing Fitness Realty Bakery Auto Pharmacy Veterinary Insurance Roofing Salon Logistics "
-          "Tutoring Electric Landscaping Coffee Clinic Motors Cleaners Law Accounting Florist Pet Care "
-          "Storage").split()
+FIRST = [
+    "Acme", "Harbor", "Summit", "Blue", "Lakeside", "Pioneer", "Evergreen", "Northside", "Maple", "Golden",
+    "Riverbend", "Cedar", "Liberty", "Sunrise", "Granite", "Willow", "Beacon", "Prairie", "Coastal", "Orchard",
+    "Redwood", "Silver", "Keystone", "Meridian"
+]
+SECOND = [
+    "Dental", "Plumbing", "Fitness", "Realty", "Bakery", "Auto", "Pharmacy", "Veterinary", "Insurance", "Roofing",
+    "Salon", "Logistics", "Tutoring", "Electric", "Landscaping", "Coffee", "Clinic", "Motors", "Cleaners", "Law",
+    "Accounting", "Florist", "Pet", "Care", "Storage"
+]
 SUFFIX = ["LLC", "Inc.", "Corp.", "Co.", "LLP", "Group LLC", "Holdings, Inc.", "PLLC"]
 CITIES = [("Chicago", "IL", "606", "312"), ("Austin", "TX", "787", "512"), ("Denver", "CO", "802", "303"),
           ("Seattle", "WA", "981", "206"), ("Boston", "MA", "021", "617"), ("Atlanta", "GA", "303", "404"),
           ("Phoenix", "AZ", "850", "602"), ("Miami", "FL", "331", "305"), ("Portland", "OR", "972", "503"),
           ("Nashville", "TN", "372", "615"), ("Columbus", "OH", "432", "614"), ("San Diego", "CA", "921", "619")]
-STREETS = "Main Oak Elm Washington Lake Park Pine Maple Cedar Hill River Market Broadway Wacker Congress".split()
+STREETS = [
+    "Main", "Oak", "Elm", "Washington", "Lake", "Park", "Pine", "Maple", "Cedar", "Hill", "River", "Market",
+    "Broadway", "Wacker", "Congress"
+]
 KINDS = ["Street", "Avenue", "Boulevard", "Drive", "Road", "Lane"]
 VERTICALS = ["HEALTHCARE", "RETAIL", "REAL_ESTATE", "PROFESSIONAL", "CONSTRUCTION", "HOSPITALITY", "INSURANCE",
              "TRANSPORTATION", "TECHNOLOGY", "EDUCATION"]
 PEOPLE = [("Maria", "Gonzalez"), ("James", "Okafor"), ("Linh", "Nguyen"), ("Sarah", "Schoolcraft"), ("David", "Kim"),
           ("Aisha", "Rahman"), ("Tom", "Gunther"), ("Elena", "Petrova")]
-EIN_PREFIXES = "12 20 26 27 30 33 45 46 47 81 82 83 84 88 91 98".split()
+EIN_PREFIXES = ["12", "20", "26", "27", "30", "33", "45", "46", "47", "81", "82", "83", "84", "88", "91", "98"]
 
 
 def _brand(rng: random.Random, i: int) -> dict[str, Any]:

@@ -97,3 +97,44 @@ def test_repeated_lints_of_one_payload_give_the_same_report():
     first = lint(BASE["brand"], campaign, today=TODAY).to_dict()
     for _ in range(3):
         assert lint(BASE["brand"], copy.deepcopy(campaign), today=TODAY).to_dict() == first
+
+
+def test_exclusion_phrases_count_over_the_whole_campaign_text():
+    """'glue gun' in one sample neutralises one 'gun' of the campaign, not the 'gun show' in another."""
+    campaign = {**BASE["campaign"],
+                "sample1": "Acme Dental: bring a glue gun to craft night. Reply STOP to opt out.",
+                "sample2": "Acme Dental: the gun show is on Friday. Reply STOP to opt out."}
+    found = [f for f in lint(BASE["brand"], campaign, today=TODAY).findings if f.rule == "CAMPAIGN-AGE-GATE"]
+    assert any(f.field == "ageGated" and "gun in sample2" in f.message for f in found)
+    campaign["sample2"] = "Acme Dental: see you on Friday. Reply STOP to opt out."
+    assert not [f for f in lint(BASE["brand"], campaign, today=TODAY).findings if f.rule == "CAMPAIGN-AGE-GATE"]
+
+
+def test_a_word_joined_by_unusual_whitespace_is_not_a_whole_word():
+    """Normalising keeps some whitespace (here a file separator) inside a token: no whole-word match there,
+    although ``str.split`` would break the token."""
+    campaign = {**BASE["campaign"], "sample2": "Acme Dental: Casino\x1cnight on Friday, Reply STOP to opt out."}
+    assert "CONTENT-LEAD-GEN-GAMBLING" not in lint(BASE["brand"], campaign, today=TODAY).rules()
+    campaign["sample2"] = "Acme Dental: Casino night on Friday, Reply STOP to opt out."
+    assert "CONTENT-LEAD-GEN-GAMBLING" in lint(BASE["brand"], campaign, today=TODAY).rules()
+
+
+def test_parsed_text_keeps_plain_tuples_and_hands_out_named_ones():
+    from registry.rules.text import Doc, Placeholder, Url, find_placeholders, find_urls
+
+    text = "Acme: hi [first name], book at https://acme.com/b or [link]; call (312) 555-0142."
+    d = Doc(text)
+    assert d.urls == find_urls(text) and all(isinstance(u, Url) for u in d.urls)
+    assert d.url_parts == tuple(tuple(u) for u in d.urls)
+    assert d.placeholders == find_placeholders(text) and all(isinstance(p, Placeholder) for p in d.placeholders)
+    assert d.phones == ("3125550142",)
+    assert d.words == frozenset(d.word_list) and d.tokens is d.word_list
+    odd = Doc("casino\x1cnight")
+    assert odd.words == {"casino", "night"} and not set(odd.tokens)
+
+
+def test_a_gate_must_name_a_state_key():
+    from registry.rules.engine import check
+
+    with pytest.raises(ValueError, match="state= names no key"):
+        check("CAMPAIGN-REFERENCEID", state=())

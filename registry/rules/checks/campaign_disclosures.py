@@ -9,9 +9,10 @@ import re
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
 from ..text import Doc, WordIndex, fact, registrable_domain, wordset
-from .campaign_text import brand_domain, campaign_text, flag, link_urls, names_brand, text, tokens, word_group
-from .campaign_text import terms as listed
+from .campaign_text import brand_domain, campaign_text, flag, link_urls, text
 from .campaign_usecases import USECASES
+from .campaign_words import names_brand, tokens, word_group
+from .campaign_words import terms as listed
 from .wording import SHARE_WORDS, says_help, says_stop, states_frequency, states_rates, unnegated
 
 _PRECHECKED = re.compile(

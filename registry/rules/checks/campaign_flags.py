@@ -8,7 +8,8 @@ import re
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
 from ..text import Doc, fact, wordlist
-from .campaign_text import CampaignText, campaign_text, flag, word_group
+from .campaign_text import CampaignText, campaign_text, flag
+from .campaign_words import word_group
 from .wording import SHARE_WORDS, unnegated
 
 _DOB = re.compile(

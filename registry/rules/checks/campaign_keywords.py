@@ -11,7 +11,8 @@ from typing import Any
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
 from ..text import Doc, fact
-from .campaign_text import MESSAGE_FIELDS, SAMPLE_FIELDS, campaign_text, keywords, names_brand, terms
+from .campaign_text import MESSAGE_FIELDS, SAMPLE_FIELDS, campaign_text, keywords
+from .campaign_words import names_brand, terms
 from .wording import EMAIL, KEYWORD_OPTIN, says_help, says_stop, states_frequency, states_rates
 
 KEYWORD_FIELDS = ("optinKeywords", "optoutKeywords", "helpKeywords")

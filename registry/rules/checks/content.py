@@ -9,10 +9,12 @@ single fields are scanned only when it matches. Alcohol, tobacco and firearms be
 from __future__ import annotations
 
 import re
+
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
 from ..text import Doc, fact, wordlist, wordset
-from .campaign_text import CampaignText, campaign_text, terms, word_group
+from .campaign_text import CampaignText, campaign_text
+from .campaign_words import terms, word_group
 from .wording import unnegated
 
 _SHAFT = (

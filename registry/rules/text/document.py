@@ -1,23 +1,26 @@
 """A piece of text parsed once (:class:`Doc`), and the bounded cache of parsed field values.
 
-Everything the rules learn from a text alone (its URLs, phone numbers, placeholders, word-list terms, the
-answer of each content pattern) depends on the string and nothing else, so it is worked out once per distinct
-string: :func:`field_doc` keeps the :class:`Doc` of recent field values in an LRU cache, and each Doc
-memoises the derived facts checks ask of it (:func:`fact`). An ISV whose campaigns reuse the same opt-out
-message or message flow pays for its analysis once. Anything that depends on more than the text (the brand's
-name, the declared keywords) is computed per lint run and never stored on the Doc.
+Everything the rules learn from a text alone (its words, URLs, phone numbers, placeholders, word-list terms,
+the answer of each content pattern) depends on the string and nothing else, so it is worked out once per
+distinct string: :func:`field_doc` keeps the :class:`Doc` of recent field values in an LRU cache keyed by the
+string, and each Doc memoises the derived facts checks ask of it (:func:`fact`). An ISV whose campaigns reuse
+the same opt-out message or message flow, or a draft linted again after an edit elsewhere, pays for the
+analysis of each text once. What also depends on the brand or the declared keywords (does the text name the
+brand, is a keyword glued to a word) is kept as a one-entry memo for the last brand or keyword set only.
 
-Bounds: :data:`FIELD_CACHE_SIZE` Docs (least recently used evicted first). A Doc holds its string's
-lower-cased and normalised forms, its word set and a few small facts, so the cache stays around a few KB per
-entry for typical registration text (the bench prints the figures).
+Bounds: :data:`FIELD_CACHE_SIZE` field values (the least recently used is evicted first), each about 2 KB for
+typical registration text (its lower-cased and normalised forms, its words as a tuple of interned strings, a
+few small facts), so the cache stays below ~150 MB however many payloads a process lints. Cached Docs hold
+plain tuples and strings, which the garbage collector does not walk (a Doc, its facts dict and little else
+are tracked): long-lived caches of tracked objects would make every collection slower.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from sys import intern
 from collections.abc import Callable, Iterable
+from sys import intern
 from typing import Any, TypeVar
 
 from .normal import normalise
@@ -37,8 +40,9 @@ class Doc:
     """One piece of text, parsed once: raw, lower-cased, normalised (``" a b "``) and, on demand, its
     words, its URLs, phone numbers and placeholders (one pass), and memoised facts.
 
-    Cached Docs live long, so they hold few objects the garbage collector must walk: strings, frozensets,
-    tuples of strings, and the ``facts`` dict.
+    Cached Docs live long, so they hold few objects the garbage collector must walk: strings, tuples of
+    strings, and the ``facts`` dict; URLs and placeholders are kept as plain tuples (:attr:`url_parts`,
+    :attr:`placeholder_parts`) and handed out as :class:`Url`/:class:`Placeholder` on request.
     """
 
     __slots__ = ("_phones", "_placeholders", "_prose", "_tokens", "_urls", "_words", "facts", "lower", "norm",
@@ -48,8 +52,8 @@ class Doc:
         self.raw = raw
         self.lower = raw.lower()
         self.norm = normalise(raw) if norm is None else norm
-        self._words: frozenset[str] | None = None
-        self._tokens: frozenset[str] | None = None
+        self._words: tuple[str, ...] | None = None
+        self._tokens: tuple[str, ...] | frozenset[str] | None = None
         self._urls: tuple[UrlParts, ...] | None = None
         self._phones: tuple[str, ...] = ()
         self._placeholders: tuple[PlaceholderParts, ...] = ()
@@ -72,17 +76,25 @@ class Doc:
 
     @property
     def words(self) -> frozenset[str]:
-        """The distinct normalised words (``norm.split()``), interned: cached texts share one copy of each."""
+        """The distinct normalised words (``norm.split()``)."""
+        return frozenset(self.word_list)
+
+    @property
+    def word_list(self) -> tuple[str, ...]:
+        """The normalised words (``norm.split()``, interned, repeats kept) as a tuple: compact, and a tuple of
+        strings is nothing the garbage collector walks, unlike a set. Set operations take it as it is
+        (``frozenset.isdisjoint``, ``intersection``)."""
         if self._words is None:
-            self._words = frozenset(map(intern, self.norm.split()))
+            self._words = tuple(map(intern, self.norm.split()))
         return self._words
 
     @property
-    def tokens(self) -> frozenset[str]:
-        """The distinct words that stand between spaces in ``norm``: what a whole-word match means. The same
-        set as :attr:`words` unless the text holds whitespace other than spaces that normalising keeps."""
+    def tokens(self) -> tuple[str, ...] | frozenset[str]:
+        """The words that stand between spaces in ``norm``: what a whole-word match means. The very object
+        :attr:`word_list` returns unless the text holds whitespace other than spaces that normalising keeps
+        (then a set of the words that do)."""
         if self._tokens is None:
-            words = self.words
+            words = self.word_list
             norm = self.norm
             self._tokens = (
                 words if _OTHER_SPACE.search(norm) is None else frozenset(w for w in words if f" {w} " in norm)

@@ -101,10 +101,7 @@ class WordList:
         if not singles and not keys:
             return []
         padded = self._padded
-        if confirm:
-            hits = [t for w in singles if (t := padded[w]) in norm]
-        else:
-            hits = [padded[w] for w in singles]
+        hits = [t for w in singles if (t := padded[w]) in norm] if confirm else [padded[w] for w in singles]
         for key in keys:
             hits.extend(p for p in self.by_key[key] if p in norm)
         return hits

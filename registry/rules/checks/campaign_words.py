@@ -1,0 +1,170 @@
+"""What the words of a campaign text field match: the word lists of the campaign and content rules and the
+word groups checks register, inverted into one index (no checks here).
+
+A field's words are intersected with the index once; every list with a candidate term and every group the
+field touches come out of that one pass and are memoised on the field's :class:`registry.rules.text.Doc`, so
+a list a field cannot match costs nothing afterwards, and a field shared by many campaigns is read once.
+Matches follow :class:`registry.rules.text.WordList`: whole words, phrases, neutralising phrases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..text import Doc, WordList, mentions, wordlist
+
+#: the word lists the campaign and content checks match against the campaign text
+CAMPAIGN_LISTS = (
+    "affiliate",
+    "alcohol",
+    "cannabis",
+    "firearms",
+    "gambling",
+    "hate",
+    "high_risk_finance",
+    "impersonation",
+    "incentives",
+    "lead_generation",
+    "lending",
+    "optin_methods",
+    "profanity",
+    "promotional",
+    "purposes",
+    "recipients",
+    "sex",
+    "sweepstakes",
+    "tobacco",
+    "violence",
+)
+_LIST_NAMES = frozenset(CAMPAIGN_LISTS)
+#: named sets of single words checks test a whole campaign against (see :func:`word_group`)
+_GROUPS: dict[str, frozenset[str]] = {}
+_INDEX: list[_Index] = []
+
+
+def word_group(name: str, words: Iterable[str]) -> str:
+    """Register a set of single words under ``name`` (kept apart from list names by a leading ``@``) and
+    return the name to pass to :meth:`CampaignText.has_group`."""
+    key = "@" + name
+    _GROUPS[key] = frozenset(words)
+    _INDEX.clear()  # rebuilt with the new group on next use
+    return key
+
+
+class _Index:
+    """Every word that can start a match, inverted: word -> what it may mean, as ``(name, term, is_phrase)``
+    for the terms of :data:`CAMPAIGN_LISTS` (``term`` padded: ``" gun "``) and ``(name, None, False)`` for the
+    word groups. One set intersection per text finds every list and group it can touch."""
+
+    __slots__ = ("entries", "words")
+
+    def __init__(self) -> None:
+        entries: dict[str, list[tuple[str, str | None, bool]]] = {}
+        for name in CAMPAIGN_LISTS:
+            wl = wordlist(name)
+            for w in wl.singles:
+                entries.setdefault(w, []).append((name, f" {w} ", False))
+            for key, phrases in wl.by_key.items():
+                entries.setdefault(key, []).extend((name, p, True) for p in phrases)
+        for name, words in _GROUPS.items():
+            for w in words:
+                entries.setdefault(w, []).append((name, None, False))
+        self.entries = {w: tuple(e) for w, e in entries.items()}
+        self.words = frozenset(entries)
+
+
+def _index() -> _Index:
+    if not _INDEX:
+        _INDEX.append(_Index())
+    return _INDEX[0]
+
+
+_NAME_SETS: dict[frozenset[str], frozenset[str]] = {}
+_NO_MATCHES: dict[str, tuple[str, ...]] = {}
+
+
+def _analyse(d: Doc, index: _Index) -> frozenset[str]:
+    """Work out, in one pass over the index, the names of the groups ``d`` touches and of the lists with a
+    candidate term (returned; shared between texts), and store the found terms of each such list (list name
+    -> sorted terms, empty when exclusion phrases neutralise them all) for :func:`list_matches`."""
+    norm = d.norm
+    words = d.word_list
+    tokens = d.tokens
+    entries = index.entries
+    names: set[str] = set()
+    hits: dict[str, list[str]] = {}
+    for w in index.words.intersection(words):
+        # a whole-word match needs w between spaces in norm (tokens is then a set, see Doc.tokens)
+        standalone = tokens is words or w in tokens
+        for name, term, phrase in entries[w]:
+            if term is None:
+                names.add(name)  # a word group reads the plain word set
+            elif standalone and (not phrase or term in norm):
+                hits.setdefault(name, []).append(term)
+    matches = {name: tuple(wordlist(name).kept(norm, found)) for name, found in hits.items()} or _NO_MATCHES
+    d.facts[list_matches] = matches
+    names.update(matches)
+    key = frozenset(names)
+    if len(_NAME_SETS) >= 4096:
+        _NAME_SETS.clear()
+    return _NAME_SETS.setdefault(key, key)
+
+
+def field_names(d: Doc) -> frozenset[str]:
+    """The word groups ``d`` touches and the lists with a candidate term in it (memoised per text and index)."""
+    index = _INDEX[0] if _INDEX else _index()
+    names = d.facts.get(index)
+    if names is None:
+        names = d.facts[index] = _analyse(d, index)
+    return names
+
+
+def list_matches(d: Doc) -> dict[str, tuple[str, ...]]:
+    """list name -> found terms for the lists of :data:`CAMPAIGN_LISTS` with a candidate term in ``d``."""
+    matches = d.facts.get(list_matches)
+    if matches is None:
+        field_names(d)
+        matches = d.facts[list_matches]
+    return matches
+
+
+def is_listed(name: str) -> bool:
+    """True for the word lists of :data:`CAMPAIGN_LISTS` (those the index covers)."""
+    return name in _LIST_NAMES
+
+
+def names_brand(d: Doc, brand: tuple[str, ...]) -> bool:
+    """:func:`registry.rules.text.mentions` of the brand phrases ``brand`` in ``d``, memoised on ``d`` for the
+    brand it was last read with (a campaign's texts usually belong to one brand)."""
+    memo = d.facts.get(names_brand)
+    if memo is None or memo[0] is not brand:
+        memo = d.facts[names_brand] = (brand, mentions(d, brand))
+    return memo[1]
+
+
+def tokens(d: Doc) -> tuple[str, ...] | frozenset[str]:
+    """The words of ``d`` that stand between spaces in its normalised text (what a word match means; see
+    :attr:`registry.rules.text.Doc.tokens`)."""
+    return d.tokens
+
+
+def found_terms(wl: WordList, d: Doc) -> tuple[str, ...]:
+    """The terms of ``wl`` found in ``d`` (sorted), memoised on ``d``."""
+    if wl.name in _LIST_NAMES:
+        return list_matches(d).get(wl.name, ())
+    found = d.facts.get(wl)
+    if found is None:
+        norm = d.norm
+        hits = wl.hits(norm, d.tokens)
+        found = d.facts[wl] = tuple(wl.kept(norm, hits)) if hits else ()
+    return found
+
+
+def terms(name: str | WordList, d: Doc) -> tuple[str, ...]:
+    """The terms of the word list ``name`` in ``d`` (sorted), memoised per distinct text."""
+    if name.__class__ is str and name in _LIST_NAMES:  # the common case, without the helper calls
+        matches = d.facts.get(list_matches)
+        if matches is None:
+            matches = list_matches(d)
+        return matches.get(name, ())
+    return found_terms(wordlist(name) if isinstance(name, str) else name, d)
