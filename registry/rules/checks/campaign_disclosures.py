@@ -63,8 +63,8 @@ _CONSENT_EXCEPTION = re.compile(r"\b(?:except|unless|other than)\b[^.]{0,50}\b(?
 _VOCABULARY = WordIndex({uc.id: uc.vocabulary for uc in USECASES.values() if uc.vocabulary})
 
 
-def _fitting_usecases(d: Doc) -> frozenset[str]:
-    return _VOCABULARY.names(tokens(d))
+def _fitting_usecases(d: Doc) -> tuple[str, ...]:
+    return tuple(_VOCABULARY.names(tokens(d)))
 
 
 def description_quality(ctx: LintContext) -> list[Finding]:
@@ -102,13 +102,31 @@ def description_quality(ctx: LintContext) -> list[Finding]:
     return out
 
 
-def _flow_findings(flow: Doc) -> tuple[Finding, ...]:
+#: a finding as plain values, (rule, field, message, severity or None), as texts memoise them (a Finding
+#: object on a cached text would keep it in the garbage collector's sight)
+_Spec = tuple[str, str, str, "str | None"]
+
+
+def _spec(rule: str, field: str, message: str, *, severity: str | None = None) -> _Spec:
+    return rule, field, message, severity
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_finding(rule: str, field: str, message: str, severity: str | None) -> Finding:
+    return finding(rule, field, message, severity=severity)
+
+
+def _findings(specs: tuple[_Spec, ...]) -> tuple[Finding, ...]:
+    return tuple(_shared_finding(*s) for s in specs) if specs else ()
+
+
+def _flow_findings(flow: Doc) -> tuple[_Spec, ...]:
     """The CAMPAIGN-MESSAGEFLOW-VERIFIABLE findings of a message flow (its text alone decides them)."""
     rule = "CAMPAIGN-MESSAGEFLOW-VERIFIABLE"
     out = []
     methods = set(listed("optin_methods", flow))
     if not methods:
-        out.append(finding(
+        out.append(_spec(
             rule,
             "messageFlow",
             "The message flow does not describe how subscribers opt in (web form, "
@@ -116,7 +134,7 @@ def _flow_findings(flow: Doc) -> tuple[Finding, ...]:
         ))
     elif not flow.url_parts and methods & _VERIFIABLE_METHODS:
         kinds = sorted(methods & _VERIFIABLE_METHODS)
-        out.append(finding(
+        out.append(_spec(
             rule,
             "messageFlow",
             f"The opt-in ({', '.join(kinds)}) cannot be verified: give the public "
@@ -126,13 +144,13 @@ def _flow_findings(flow: Doc) -> tuple[Finding, ...]:
     low = flow.lower
     words = tokens(flow)
     if not _PRECHECK_WORDS.isdisjoint(words) and unnegated(_PRECHECKED, low):
-        out.append(finding(
+        out.append(_spec(
             rule,
             "messageFlow",
             "The consent checkbox is pre-checked; consent must be given through an unchecked box.",
         ))
     if not _MANDATORY_WORDS.isdisjoint(words) and unnegated(_MANDATORY, low):
-        out.append(finding(
+        out.append(_spec(
             rule,
             "messageFlow",
             "Consent to texts is required to buy or sign up; SMS consent must be optional.",
@@ -150,31 +168,31 @@ def messageflow_verifiable(ctx: LintContext) -> tuple[Finding, ...]:
     flow = campaign_text(ctx).get("messageFlow")
     if flow is None:
         return ()
-    return fact(flow, _flow_findings)
+    return _findings(fact(flow, _flow_findings))
 
 
-def _cta_findings(flow: Doc) -> tuple[Finding, ...]:
+def _cta_findings(flow: Doc) -> tuple[_Spec, ...]:
     """The CAMPAIGN-CTA-DISCLOSURES findings a message flow's text decides (all but the brand name)."""
     rule = "CAMPAIGN-CTA-DISCLOSURES"
     out = []
     if not fact(flow, states_frequency):
-        out.append(finding(rule, "messageFlow", "The call to action does not state the message frequency."))
+        out.append(_spec(rule, "messageFlow", "The call to action does not state the message frequency."))
     if not fact(flow, states_rates):
-        out.append(finding(rule, "messageFlow", "The call to action lacks 'Msg & data rates may apply'."))
+        out.append(_spec(rule, "messageFlow", "The call to action lacks 'Msg & data rates may apply'."))
     if not fact(flow, says_stop):
-        out.append(finding(rule, "messageFlow", "The call to action does not say how to opt out (STOP)."))
+        out.append(_spec(rule, "messageFlow", "The call to action does not say how to opt out (STOP)."))
     if not says_help(flow):
-        out.append(finding(rule, "messageFlow", "The call to action does not say how to get help (HELP)."))
+        out.append(_spec(rule, "messageFlow", "The call to action does not say how to get help (HELP)."))
     norm = flow.norm
     if " terms " not in norm and " conditions " not in norm and " t c " not in norm:
-        out.append(finding(
+        out.append(_spec(
             rule,
             "messageFlow",
             "The call to action does not link the terms and conditions.",
             severity="warning",
         ))
     if " privacy " not in norm:
-        out.append(finding(
+        out.append(_spec(
             rule, "messageFlow", "The call to action does not link the privacy policy.", severity="warning"
         ))
     return tuple(out)
@@ -189,7 +207,7 @@ def cta_disclosures(ctx: LintContext) -> tuple[Finding, ...] | list[Finding]:
     flow = ct.get("messageFlow")
     if flow is None:
         return ()
-    found = fact(flow, _cta_findings)
+    found = _findings(fact(flow, _cta_findings))
     if ct.brand and not names_brand(flow, ct.brand):
         return [finding("CAMPAIGN-CTA-DISCLOSURES", "messageFlow",
                         "The call to action does not name the brand or program."), *found]

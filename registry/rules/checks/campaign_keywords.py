@@ -98,12 +98,15 @@ def _keyword_lists(values: tuple[Any, ...]) -> tuple[tuple[Finding, ...], frozen
 _cached_keyword_lists = functools.lru_cache(maxsize=1024)(_keyword_lists)
 
 
+_GLUED = "campaign_keywords.glued"
+
+
 def _glued_in(d: Doc, declared: frozenset[str]) -> tuple[str, ...]:
     """:func:`_glued` of the field ``d``, memoised on ``d`` for the keyword set it was last read with."""
     key = _declared_key(declared)  # a tuple of strings: cached texts keep nothing the collector must walk
-    memo = d.facts.get(_glued_in)
+    memo = d.facts.get(_GLUED)
     if memo is None or (memo[0] is not key and memo[0] != key):
-        memo = d.facts[_glued_in] = (key, tuple(_glued(d.raw, declared)))
+        memo = d.facts[_GLUED] = (key, tuple(_glued(d.raw, declared)))
     return memo[1]
 
 

@@ -169,18 +169,21 @@ def sample_usecase_match(ctx: LintContext) -> list[Finding]:
     return out
 
 
+_NEAR = "campaign_samples.near_duplicates"
+
+
 def _near_duplicates(d: Doc, other: Doc) -> bool:
     """The two samples share at least 75% of their distinct words (memoised on ``d`` for the last ``other``)."""
     if other is d:  # the same text twice
         return bool(d.word_list)
-    memo = d.facts.get(_near_duplicates)
+    memo = d.facts.get(_NEAR)
     if memo is not None and memo[0] is other.raw:
         return memo[1]
     words, others = d.words, other.words
     common = len(words & others)
     union = len(words) + len(others) - common
     near = bool(union) and common / union >= 0.75
-    d.facts[_near_duplicates] = (other.raw, near)
+    d.facts[_NEAR] = (other.raw, near)
     return near
 
 

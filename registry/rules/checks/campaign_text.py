@@ -19,7 +19,7 @@ from ..engine import LintContext
 from ..text import Doc, WordList, brand_names, field_doc, registrable_domain, wordlist
 from ..text.scan import scan
 from ..text.urls import UrlParts
-from .campaign_words import field_names, found_terms, is_listed, list_matches, terms
+from .campaign_words import field_names, found_terms, has_candidates, is_listed, terms
 
 SAMPLE_FIELDS = ("sample1", "sample2", "sample3", "sample4", "sample5")
 MESSAGE_FIELDS = ("optinMessage", "optoutMessage", "helpMessage")
@@ -99,7 +99,7 @@ class CampaignText:
         docs = self.docs.values()
         hits: set[str] = set()
         for doc in docs:
-            if not is_listed(wl.name) or wl.name in list_matches(doc):
+            if not is_listed(wl.name) or has_candidates(doc, wl.name):
                 hits.update(wl.hits(doc.norm, doc.tokens))
         if not hits:
             return False

@@ -40,6 +40,10 @@ _LIST_NAMES = frozenset(CAMPAIGN_LISTS)
 #: named sets of single words checks test a whole campaign against (see :func:`word_group`)
 _GROUPS: dict[str, frozenset[str]] = {}
 _INDEX: list[_Index] = []
+#: ``Doc.facts`` keys (strings: see :func:`registry.rules.text.document.memo_key`)
+_NAMES = "campaign_words.names"
+_MATCHES = "campaign_words.matches"
+_BRAND = "campaign_words.names_brand"
 
 
 def word_group(name: str, words: Iterable[str]) -> str:
@@ -56,9 +60,11 @@ class _Index:
     for the terms of :data:`CAMPAIGN_LISTS` (``term`` padded: ``" gun "``) and ``(name, None, False)`` for the
     word groups. One set intersection per text finds every list and group it can touch."""
 
-    __slots__ = ("entries", "words")
+    __slots__ = ("entries", "key", "words")
 
-    def __init__(self) -> None:
+    def __init__(self, generation: int) -> None:
+        #: the ``Doc.facts`` key of this index's answers (the index is rebuilt when a word group is added)
+        self.key = f"{_NAMES}#{generation}"
         entries: dict[str, list[tuple[str, str | None, bool]]] = {}
         for name in CAMPAIGN_LISTS:
             wl = wordlist(name)
@@ -73,17 +79,22 @@ class _Index:
         self.words = frozenset(entries)
 
 
+_GENERATION = [0]
+
+
 def _index() -> _Index:
     if not _INDEX:
-        _INDEX.append(_Index())
+        _GENERATION[0] += 1
+        _INDEX.append(_Index(_GENERATION[0]))
     return _INDEX[0]
 
 
-_NAME_SETS: dict[frozenset[str], frozenset[str]] = {}
-_NO_MATCHES: dict[str, tuple[str, ...]] = {}
+_NAME_SETS: dict[tuple[str, ...], tuple[str, ...]] = {}
+#: the matches of one text: ((list name, found terms), ...) in list order, a tuple (see :func:`list_matches`)
+Matches = tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def _analyse(d: Doc, index: _Index) -> frozenset[str]:
+def _analyse(d: Doc, index: _Index) -> tuple[str, ...]:
     """Work out, in one pass over the index, the names of the groups ``d`` touches and of the lists with a
     candidate term (returned; shared between texts), and store the found terms of each such list (list name
     -> sorted terms, empty when exclusion phrases neutralise them all) for :func:`list_matches`."""
@@ -101,31 +112,45 @@ def _analyse(d: Doc, index: _Index) -> frozenset[str]:
                 names.add(name)  # a word group reads the plain word set
             elif standalone and (not phrase or term in norm):
                 hits.setdefault(name, []).append(term)
-    matches = {name: tuple(wordlist(name).kept(norm, found)) for name, found in hits.items()} or _NO_MATCHES
-    d.facts[list_matches] = matches
-    names.update(matches)
-    key = frozenset(names)
+    matches = tuple((name, tuple(wordlist(name).kept(norm, found))) for name, found in sorted(hits.items()))
+    d.facts[_MATCHES] = matches
+    names.update(hits)
+    key = tuple(sorted(names))
     if len(_NAME_SETS) >= 4096:
         _NAME_SETS.clear()
     return _NAME_SETS.setdefault(key, key)
 
 
-def field_names(d: Doc) -> frozenset[str]:
-    """The word groups ``d`` touches and the lists with a candidate term in it (memoised per text and index)."""
+def field_names(d: Doc) -> tuple[str, ...]:
+    """The word groups ``d`` touches and the lists with a candidate term in it, sorted (memoised per text and
+    index; the few distinct tuples are shared between texts)."""
     index = _INDEX[0] if _INDEX else _index()
-    names = d.facts.get(index)
+    names = d.facts.get(index.key)
     if names is None:
-        names = d.facts[index] = _analyse(d, index)
+        names = d.facts[index.key] = _analyse(d, index)
     return names
 
 
-def list_matches(d: Doc) -> dict[str, tuple[str, ...]]:
-    """list name -> found terms for the lists of :data:`CAMPAIGN_LISTS` with a candidate term in ``d``."""
-    matches = d.facts.get(list_matches)
+def list_matches(d: Doc) -> Matches:
+    """``(list name, found terms)`` for each list of :data:`CAMPAIGN_LISTS` with a candidate term in ``d``
+    (found terms sorted, empty when exclusion phrases neutralise them all)."""
+    matches = d.facts.get(_MATCHES)
     if matches is None:
         field_names(d)
-        matches = d.facts[list_matches]
+        matches = d.facts[_MATCHES]
     return matches
+
+
+def _terms_of(matches: Matches, name: str) -> tuple[str, ...]:
+    for listed, found in matches:
+        if listed == name:
+            return found
+    return ()
+
+
+def has_candidates(d: Doc, name: str) -> bool:
+    """True when the list ``name`` of :data:`CAMPAIGN_LISTS` has a candidate term in ``d``."""
+    return any(listed == name for listed, _ in list_matches(d))
 
 
 def is_listed(name: str) -> bool:
@@ -136,9 +161,9 @@ def is_listed(name: str) -> bool:
 def names_brand(d: Doc, brand: tuple[str, ...]) -> bool:
     """:func:`registry.rules.text.mentions` of the brand phrases ``brand`` in ``d``, memoised on ``d`` for the
     brand it was last read with (a campaign's texts usually belong to one brand)."""
-    memo = d.facts.get(names_brand)
+    memo = d.facts.get(_BRAND)
     if memo is None or memo[0] is not brand:
-        memo = d.facts[names_brand] = (brand, mentions(d, brand))
+        memo = d.facts[_BRAND] = (brand, mentions(d, brand))
     return memo[1]
 
 
@@ -151,20 +176,24 @@ def tokens(d: Doc) -> tuple[str, ...] | frozenset[str]:
 def found_terms(wl: WordList, d: Doc) -> tuple[str, ...]:
     """The terms of ``wl`` found in ``d`` (sorted), memoised on ``d``."""
     if wl.name in _LIST_NAMES:
-        return list_matches(d).get(wl.name, ())
-    found = d.facts.get(wl)
+        return _terms_of(list_matches(d), wl.name)
+    key = f"wordlist.{wl.name}"
+    found = d.facts.get(key)
     if found is None:
         norm = d.norm
         hits = wl.hits(norm, d.tokens)
-        found = d.facts[wl] = tuple(wl.kept(norm, hits)) if hits else ()
+        found = d.facts[key] = tuple(wl.kept(norm, hits)) if hits else ()
     return found
 
 
 def terms(name: str | WordList, d: Doc) -> tuple[str, ...]:
     """The terms of the word list ``name`` in ``d`` (sorted), memoised per distinct text."""
     if name.__class__ is str and name in _LIST_NAMES:  # the common case, without the helper calls
-        matches = d.facts.get(list_matches)
+        matches = d.facts.get(_MATCHES)
         if matches is None:
             matches = list_matches(d)
-        return matches.get(name, ())
+        for listed, found in matches:
+            if listed == name:
+                return found
+        return ()
     return found_terms(wordlist(name) if isinstance(name, str) else name, d)

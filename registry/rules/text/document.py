@@ -28,7 +28,7 @@ from .placeholders import Placeholder, PlaceholderParts
 from .scan import scan
 from .urls import Url, UrlParts
 
-__all__ = ["FIELD_CACHE_SIZE", "Doc", "doc", "fact", "field_doc", "join"]
+__all__ = ["FIELD_CACHE_SIZE", "Doc", "doc", "fact", "field_doc", "join", "memo_key"]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: whitespace other than the space that ``str.split`` breaks words on (normalised text keeps a few kinds)
@@ -58,8 +58,8 @@ class Doc:
         self._phones: tuple[str, ...] = ()
         self._placeholders: tuple[PlaceholderParts, ...] = ()
         self._prose: str | None = None
-        #: results of pure functions of this text, keyed by the function (see :func:`fact`)
-        self.facts: dict[Any, Any] = {}
+        #: results of pure functions of this text, keyed by the function's name (see :func:`fact`)
+        self.facts: dict[str, Any] = {}
 
     @property
     def prose(self) -> str:
@@ -144,13 +144,25 @@ class Doc:
 
 
 _MISSING = object()
+_KEYS: dict[Callable[..., Any], str] = {}
+
+
+def memo_key(fn: Callable[..., Any]) -> str:
+    """The key under which :func:`fact` keeps ``fn``'s answers in ``Doc.facts``: a string, so that a facts
+    dict holding only strings, numbers and tuples of them is one the garbage collector stops tracking."""
+    key = _KEYS.get(fn)
+    if key is None:
+        key = _KEYS[fn] = f"{fn.__module__}.{fn.__qualname__}"
+    return key
 
 
 def fact(d: Doc, fn: Callable[[Doc], T]) -> T:
-    """``fn(d)``, computed once per distinct text: ``fn`` must read nothing but ``d``."""
-    value = d.facts.get(fn, _MISSING)
+    """``fn(d)``, computed once per distinct text: ``fn`` must read nothing but ``d``, and should return plain
+    values (strings, numbers, tuples of them), which keep cached texts out of the garbage collector's way."""
+    key = _KEYS.get(fn) or memo_key(fn)
+    value = d.facts.get(key, _MISSING)
     if value is _MISSING:
-        value = d.facts[fn] = fn(d)
+        value = d.facts[key] = fn(d)
     return value  # type: ignore[return-value]
 
 
