@@ -226,11 +226,16 @@ def provider() -> None:
 
 @provider.command("add", help="Add a provider account to an organization.")
 @click.option("--org", "org_key", required=True, help="organization slug or name")
-@click.option("--provider", "provider_name", required=True, type=click.Choice(["telnyx", "sandbox"]))
+@click.option("--provider", "provider_name", required=True, type=click.Choice(["telnyx", "twilio", "tcr", "sandbox"]))
 @click.option("--label", required=True)
-@click.option("--base-url", default=None, help="API root (default: the provider's production URL)")
-@click.option("--api-key", envvar="REGISTRY_PROVIDER_API_KEY", help="read from REGISTRY_PROVIDER_API_KEY or "
-                                                                    "prompted (hidden)")
+@click.option("--base-url", default=None, help="API root (default: the provider's production URL; Twilio: a "
+                                                "template such as https://{service}.twilio.com)")
+@click.option("--api-key", envvar="REGISTRY_PROVIDER_API_KEY", help="API key (Twilio: account SID); read from "
+                                                                    "REGISTRY_PROVIDER_API_KEY or prompted (hidden)")
+@click.option("--api-secret", envvar="REGISTRY_PROVIDER_API_SECRET", help="Twilio auth token or TCR API secret; "
+              "read from REGISTRY_PROVIDER_API_SECRET or prompted (hidden)")
+@click.option("--upstream-cnp", default=None, help="TCR: the CNP/DCA id campaigns are shared with")
+@click.option("--mno-ids", default=None, help="TCR: comma-separated MNO ids to elect (default: all)")
 @click.option("--webhook-public-key", default=None, help="the key the provider signs webhooks with")
 @click.option("--rate", default=10.0, show_default=True, type=float, help="requests per second we allow")
 @click.option("--burst", default=5, show_default=True, type=int)
@@ -238,6 +243,7 @@ def provider() -> None:
               help="make it the organization's default account (default: if it has none)")
 @with_app
 def provider_add(org_key: str, provider_name: str, label: str, base_url: str | None, api_key: str | None,
+                 api_secret: str | None, upstream_cnp: str | None, mno_ids: str | None,
                  webhook_public_key: str | None, rate: float, burst: int, is_default: bool | None) -> None:
     from registry.audit import Actor
     from registry.auth import operations as ops
@@ -251,10 +257,15 @@ def provider_add(org_key: str, provider_name: str, label: str, base_url: str | N
     if org is None:
         raise NotFound(f"No organization {org_key!r}.")
     if not api_key:
-        api_key = click.prompt("API key", hide_input=True)
+        api_key = click.prompt("Account SID" if provider_name == "twilio" else "API key", hide_input=True)
+    if not api_secret and provider_name in ("twilio", "tcr"):
+        api_secret = click.prompt("Auth token" if provider_name == "twilio" else "API secret", hide_input=True)
+    settings = {"upstream_cnp_id": upstream_cnp,
+                "mno_ids": [m.strip() for m in mno_ids.split(",") if m.strip()] if mno_ids else None}
     account = create_account(session, org, app_fernet(), provider=provider_name, label=label, api_key=api_key,
-                             base_url=base_url, webhook_public_key=webhook_public_key, rate=rate, burst=burst,
-                             is_default=is_default, actor=Actor.system("cli provider add"))
+                             api_secret=api_secret, base_url=base_url, webhook_public_key=webhook_public_key,
+                             settings=settings, rate=rate, burst=burst, is_default=is_default,
+                             actor=Actor.system("cli provider add"))
     commit()
     click.echo(f"added {account.audit_label} to {org.name}"
                + (" (default)" if account.is_default else "")

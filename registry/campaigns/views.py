@@ -19,11 +19,13 @@ from registry.compliance import (
 from registry.db import get_session
 from registry.errors import RegistryError, UserValueError
 from registry.lifecycle.queries import lifecycle
+from registry.provider_accounts.models import ProviderAccount
 from registry.records import get_owned
 from registry.reviews.operations import submit_for_review
 from registry.rules import lint
 from registry.rules.vocabulary import USECASES
 from registry.states import RegistrationStatus
+from registry.submissions.refile import REFILABLE, refile_campaign, refile_targets
 from registry.web.context import current_actor, page_arg
 from registry.web.drafts import FormSource, flash_saved, loaded_version, save
 from registry.web.pagination import paginate
@@ -156,10 +158,41 @@ def detail(campaign_id: int):
     db = get_session()
     campaign = get_owned(db, Campaign, g.organization.id, campaign_id)
     report = campaign_only(lint_campaign(campaign))
+    refile = None
+    if campaign.status in REFILABLE:
+        refile = {"targets": refile_targets(db, campaign), "version": campaign.version,
+                  "action": url_for(".refile", campaign_id=campaign.id)}
     return render_template("campaigns/detail.html", campaign=campaign, report=report,
                            by_field=by_field(report.findings), tcr=campaign_payload(campaign),
                            fields=[n for _, _, names in STEPS for n in names], life=lifecycle(db, campaign),
-                           media_form=MediaForm(), usecase_label=USECASE_HELP.get(campaign.usecase, ("",))[0])
+                           media_form=MediaForm(), usecase_label=USECASE_HELP.get(campaign.usecase, ("",))[0],
+                           refile=refile)
+
+
+@bp.route("/campaigns/<id:campaign_id>/refile", methods=["POST"])
+@requires(Permission.REVIEW)
+def refile(campaign_id: int):
+    """Re-file the campaign's reviewed revision with another provider account of the organization."""
+    db = get_session()
+    campaign = get_owned(db, Campaign, g.organization.id, campaign_id)
+    back = redirect(url_for(".detail", campaign_id=campaign.id) + "#filings-h")
+    if request.form.get("version", "") != str(campaign.version):
+        flash(f"{campaign.reference} changed while you were looking at it; check it and re-file again.", "error")
+        return back
+    account_id = request.form.get("account", "")
+    account = db.get(ProviderAccount, int(account_id)) if account_id.isdigit() else None
+    if account is None or account.organization_id != g.organization.id:
+        flash("Choose one of the organization's provider accounts.", "error")
+        return back
+    try:
+        made = refile_campaign(db, campaign, account, actor=current_actor())
+    except UserValueError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return back
+    flash(f"{campaign.reference} is queued for {account.label}"
+          + (" (its brand is registered there first)." if len(made) == 2 else "."), "success")
+    return back
 
 
 def _render_form(form: CampaignForm, usecase: str, brand: Brand, report, *, campaign: Campaign | None):

@@ -12,6 +12,7 @@ from registry.audit.models import AuditEvent
 from registry.audit.queries import entity_history
 from registry.campaigns.models import Campaign
 from registry.revisions.models import Revision
+from registry.submissions.models import Submission, SubmissionStep
 
 from .models import CarrierStatus, StatusChange
 from .operations import SUBJECTS
@@ -23,6 +24,8 @@ class Lifecycle:
     revisions: list[Revision]
     history: list[AuditEvent]
     carriers: list[CarrierStatus] = field(default_factory=list)
+    #: every attempt to file it with a provider (Submission rows, newest first), whichever account
+    filings: list[Submission] = field(default_factory=list)
 
 
 def lifecycle(session: Session, obj: Any) -> Lifecycle:
@@ -41,5 +44,12 @@ def lifecycle(session: Session, obj: Any) -> Lifecycle:
     if isinstance(obj, Campaign):
         carriers = list(session.scalars(sa.select(CarrierStatus).where(CarrierStatus.campaign_id == obj.id)
                                         .order_by(CarrierStatus.carrier)))
-    return Lifecycle(timeline=timeline, revisions=revisions, carriers=carriers,
+    filings: list[Submission] = []
+    if subject in ("brand", "campaign"):
+        step, fk = ((SubmissionStep.BRAND, Submission.brand_id) if subject == "brand"
+                    else (SubmissionStep.CAMPAIGN, Submission.campaign_id))
+        filings = list(session.scalars(
+            sa.select(Submission).where(Submission.step == step, fk == obj.id).order_by(Submission.id.desc())
+            .limit(50).options(selectinload(Submission.account), selectinload(Submission.revision))))
+    return Lifecycle(timeline=timeline, revisions=revisions, carriers=carriers, filings=filings,
                      history=entity_history(session, obj.organization_id, subject, obj.id))

@@ -107,25 +107,53 @@ def build_provider(app: Any, account: ProviderAccount, *, record: bool = True) -
     retry = config.get("PROVIDER_RETRY") or RetryPolicy()
     timeout = config.get("PROVIDER_TIMEOUT") or DEFAULT_TIMEOUT
     bucket = shared_bucket(f"{account.provider.value}:{account.public_id}", account.rate, account.burst)
+    common: dict[str, Any] = {
+        "account": str(account.id),
+        "base_url": account.base_url,
+        "webhook_url": webhook_url(app, account),
+        "timeout": timeout,
+        "retry": retry,
+        "bucket": bucket,
+        "recorder": recorder,
+    }
+    key, secret = str(credentials.get("api_key", "")), str(credentials.get("api_secret", ""))
     if account.provider in (ProviderName.TELNYX, ProviderName.SANDBOX):
-        return TelnyxProvider(
-            str(credentials.get("api_key", "")),
-            account=str(account.id),
-            base_url=account.base_url,
-            webhook_public_key=account.webhook_public_key,
-            webhook_url=webhook_url(app, account),
-            timeout=timeout,
-            retry=retry,
-            bucket=bucket,
-            recorder=recorder,
+        return TelnyxProvider(key, webhook_public_key=account.webhook_public_key, **common)
+    if account.provider is ProviderName.TWILIO:
+        from registry.providers.twilio import TwilioProvider
+
+        return TwilioProvider(key, secret, **common)
+    if account.provider is ProviderName.TCR:
+        from registry.providers.tcr import TcrProvider
+
+        settings = account.settings or {}
+        return TcrProvider(
+            key, secret, upstream_cnp_id=settings.get("upstream_cnp_id"), mno_ids=settings.get("mno_ids"), **common
         )
     raise ValueError(f"no adapter for provider {account.provider!r}")  # pragma: no cover (enum is closed)
 
 
 def webhook_verifier(app: Any, account: ProviderAccount) -> TenDlcProvider:
-    """An adapter that only verifies and parses webhooks (no credentials decrypted, no calls)."""
+    """An adapter that only verifies and parses webhooks (makes no calls). Telnyx verifies with the public key
+    alone; Twilio signs with the auth token, which is decrypted for it."""
     if account.provider in (ProviderName.TELNYX, ProviderName.SANDBOX):
         return TelnyxProvider(
             "", account=str(account.id), base_url=account.base_url, webhook_public_key=account.webhook_public_key
+        )
+    if account.provider is ProviderName.TWILIO:
+        from registry.providers.twilio import TwilioProvider
+
+        credentials = credentials_of(account, app_fernet(app))
+        return TwilioProvider(
+            str(credentials.get("api_key", "")),
+            str(credentials.get("api_secret", "")),
+            account=str(account.id),
+            base_url=account.base_url,
+        )
+    if account.provider is ProviderName.TCR:
+        from registry.providers.tcr import TcrProvider
+
+        return TcrProvider(
+            "", "", account=str(account.id), base_url=account.base_url, webhook_url=webhook_url(app, account)
         )
     raise ValueError(f"no adapter for provider {account.provider!r}")  # pragma: no cover

@@ -17,10 +17,19 @@ if TYPE_CHECKING:
 
 
 class ProviderName(enum.StrEnum):
-    """Which adapter talks to the account. ``sandbox`` is the local simulator speaking Telnyx's wire format."""
+    """Which adapter talks to the account: Telnyx, Twilio or TCR directly (as a CSP). ``sandbox`` is the local
+    simulator speaking Telnyx's wire format (the simulator also speaks Twilio's and TCR's: point a ``twilio`` or
+    ``tcr`` account at it)."""
 
     TELNYX = "telnyx"
     SANDBOX = "sandbox"
+    TWILIO = "twilio"
+    TCR = "tcr"
+
+    @property
+    def display(self) -> str:
+        """The provider's name as people write it."""
+        return {"telnyx": "Telnyx", "sandbox": "Sandbox", "twilio": "Twilio", "tcr": "TCR"}[self.value]
 
 
 class ProviderAccount(TimestampMixin, VersionedMixin, Base):
@@ -42,13 +51,15 @@ class ProviderAccount(TimestampMixin, VersionedMixin, Base):
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     #: random, unguessable id used in the webhook URL ``/webhooks/<provider>/<public_id>``
     public_id: Mapped[str] = mapped_column(sa.String(32))
-    #: the adapter: ``telnyx`` or ``sandbox``
+    #: the adapter: ``telnyx``, ``twilio``, ``tcr`` or ``sandbox``
     provider: Mapped[ProviderName] = enum_column(ProviderName, "provider")
     #: what the organization calls it ("Telnyx production")
     label: Mapped[str] = mapped_column(sa.String(100))
-    #: API root, e.g. ``https://api.telnyx.com/v2``
+    #: API root, e.g. ``https://api.telnyx.com/v2``; Twilio's is a template over its hosts,
+    #: ``https://{service}.twilio.com``
     base_url: Mapped[str] = mapped_column(sa.String(255))
-    #: Fernet token of the JSON credentials (``{"api_key": ...}``); never shown again after entry
+    #: Fernet token of the JSON credentials (``{"api_key": ..., "api_secret": ...}``: Telnyx API key; Twilio
+    #: account SID and auth token; TCR API key and secret); never shown again after entry
     credentials: Mapped[str] = mapped_column(sa.Text)
     #: the key the provider signs webhooks with (Telnyx: base64 Ed25519 public key); public, not a secret
     webhook_public_key: Mapped[str | None] = mapped_column(sa.String(200))
@@ -60,6 +71,9 @@ class ProviderAccount(TimestampMixin, VersionedMixin, Base):
     burst: Mapped[int] = mapped_column(sa.Integer, default=5)
     #: the account new submissions of the organization use
     is_default: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    #: provider options that are not secrets: TCR ``upstream_cnp_id`` (the DCA campaigns are shared with) and
+    #: ``mno_ids``
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     #: inactive accounts are neither used for submissions nor accept webhooks
     is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

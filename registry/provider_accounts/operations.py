@@ -17,7 +17,46 @@ from registry.errors import NotFound, UserValueError
 from .crypto import decrypt, encrypt
 from .models import ProviderAccount, ProviderName
 
-DEFAULT_BASE_URLS = {ProviderName.TELNYX: "https://api.telnyx.com/v2"}
+DEFAULT_BASE_URLS = {
+    ProviderName.TELNYX: "https://api.telnyx.com/v2",
+    ProviderName.TWILIO: "https://{service}.twilio.com",
+    ProviderName.TCR: "https://csp-api.campaignregistry.com/v2",
+}
+#: providers that authenticate with a key *and* a secret (HTTP basic): Twilio account SID + auth token, TCR
+#: API key + secret
+NEEDS_SECRET = frozenset({ProviderName.TWILIO, ProviderName.TCR})
+#: settings an account may carry, by provider (see ``ProviderAccount.settings``)
+SETTINGS = {ProviderName.TCR: frozenset({"upstream_cnp_id", "mno_ids"})}
+
+
+def _credentials(provider: ProviderName, api_key: str | None, api_secret: str | None) -> dict[str, str]:
+    if not api_key or not api_key.strip():
+        label = "account SID" if provider is ProviderName.TWILIO else "API key"
+        raise UserValueError(f"Enter the {label}.", field="api_key")
+    credentials = {"api_key": api_key.strip()}
+    if provider in NEEDS_SECRET:
+        if not api_secret or not api_secret.strip():
+            label = "auth token" if provider is ProviderName.TWILIO else "API secret"
+            raise UserValueError(f"Enter the {label}.", field="api_secret")
+        credentials["api_secret"] = api_secret.strip()
+    if provider is ProviderName.TWILIO and not credentials["api_key"].startswith(("AC", "SK")):
+        raise UserValueError("A Twilio account SID starts with AC (or an API key SID with SK).", field="api_key")
+    return credentials
+
+
+def _settings(provider: ProviderName, settings: dict[str, Any] | None) -> dict[str, Any]:
+    settings = {k: v for k, v in (settings or {}).items() if v not in (None, "", [])}
+    unknown = set(settings) - SETTINGS.get(provider, frozenset())
+    if unknown:
+        raise UserValueError(
+            f"{provider.display} accounts take no setting {', '.join(sorted(unknown))}.", field="settings"
+        )
+    mno_ids = settings.get("mno_ids")
+    if mno_ids is not None and (
+        not isinstance(mno_ids, list) or not all(isinstance(m, str) and m.isdigit() for m in mno_ids)
+    ):
+        raise UserValueError("MNO ids are TCR network ids such as 10017 (AT&T).", field="mno_ids")
+    return settings
 
 
 def _check_public_key(provider: ProviderName, key: str | None) -> None:
@@ -40,9 +79,11 @@ def create_account(
     label: str,
     api_key: str,
     actor: Actor,
+    api_secret: str | None = None,
     base_url: str | None = None,
     webhook_public_key: str | None = None,
     webhook_secret: str | None = None,
+    settings: dict[str, Any] | None = None,
     rate: float = 10.0,
     burst: int = 5,
     is_default: bool | None = None,
@@ -55,11 +96,15 @@ def create_account(
             f"Unknown provider {provider!r}; choose one of {', '.join(p.value for p in ProviderName)}.",
             field="provider",
         ) from None
-    if not api_key or not api_key.strip():
-        raise UserValueError("Enter the API key.", field="api_key")
+    credentials = _credentials(provider, api_key, api_secret)
+    options = _settings(provider, settings)
     base_url = (base_url or DEFAULT_BASE_URLS.get(provider) or "").strip().rstrip("/")
     if not base_url.startswith(("https://", "http://")):
         raise UserValueError("The API base URL must start with https://.", field="base_url")
+    if provider is ProviderName.TWILIO and "{service}" not in base_url:
+        raise UserValueError(
+            "Twilio's base URL is a template over its hosts, e.g. https://{service}.twilio.com.", field="base_url"
+        )
     if not 0 < rate <= 1000 or not 1 <= burst <= 1000:
         raise UserValueError(
             "The request rate must be between 0 and 1000 per second and the burst 1–1000.", field="rate"
@@ -84,7 +129,8 @@ def create_account(
         provider=provider,
         label=label.strip()[:100] or provider.value,
         base_url=base_url,
-        credentials=encrypt(fernet, json.dumps({"api_key": api_key.strip()})),
+        credentials=encrypt(fernet, json.dumps(credentials)),
+        settings=options,
         webhook_public_key=(webhook_public_key or "").strip() or None,
         webhook_secret=encrypt(fernet, webhook_secret) if webhook_secret else None,
         rate=rate,
@@ -108,6 +154,7 @@ def create_account(
             "base_url": [None, base_url],
             "credentials": [None, "(encrypted, not shown)"],
             "webhook_public_key": [None, account.webhook_public_key],
+            "settings": [None, options],
             "rate": [None, rate],
             "burst": [None, burst],
             "is_default": [None, make_default],
@@ -117,12 +164,16 @@ def create_account(
 
 
 def replace_credentials(
-    session: Session, account: ProviderAccount, fernet: MultiFernet, *, api_key: str, actor: Actor
+    session: Session,
+    account: ProviderAccount,
+    fernet: MultiFernet,
+    *,
+    api_key: str,
+    actor: Actor,
+    api_secret: str | None = None,
 ) -> None:
     """Store new credentials (the old ones are overwritten, never shown)."""
-    if not api_key or not api_key.strip():
-        raise UserValueError("Enter the API key.", field="api_key")
-    account.credentials = encrypt(fernet, json.dumps({"api_key": api_key.strip()}))
+    account.credentials = encrypt(fernet, json.dumps(_credentials(account.provider, api_key, api_secret)))
     session.flush()
     record(
         session,

@@ -144,6 +144,9 @@ class Capabilities:
     brand_delete: bool = False
     otp: bool = False
     appeal: bool = False
+    #: False when the provider cannot put numbers on a campaign itself (direct TCR: the DCA provisions them
+    #: into the number registry, TCR only shows what was provisioned)
+    assigns_numbers: bool = True
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import requests
 import urllib3
@@ -153,6 +153,21 @@ def request_may_have_reached_server(exc: requests.RequestException) -> bool:
     return True
 
 
+#: a form body: pairs (a name may repeat) or a mapping
+FormBody = Sequence[tuple[str, str]] | Mapping[str, str]
+
+
+def form_record(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """A form as a call record shows it: ``{name: value}``, or ``{name: [values]}`` for a repeated name."""
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in out:
+            out[name] = [*out[name], value] if isinstance(out[name], list) else [out[name], value]
+        else:
+            out[name] = value
+    return out
+
+
 def quote_segment(value: str) -> str:
     """A value made safe to put into one URL path segment (``+1503...`` -> ``%2B1503...``)."""
     return quote(value, safe="")
@@ -209,9 +224,12 @@ class HttpClient:
         """GET and return the parsed body."""
         return self.request("GET", path, query=query)
 
-    def post(self, path: str, body: Any = None, *, idempotent: bool = False) -> HttpResponse:
-        """POST; not retried after it may have reached the server unless ``idempotent``."""
-        return self.request("POST", path, body=body, idempotent=idempotent)
+    def post(
+        self, path: str, body: Any = None, *, form: FormBody | None = None, idempotent: bool = False
+    ) -> HttpResponse:
+        """POST (JSON ``body`` or ``form``); not retried after it may have reached the server unless
+        ``idempotent``."""
+        return self.request("POST", path, body=body, form=form, idempotent=idempotent)
 
     def put(self, path: str, body: Any = None, *, idempotent: bool = True) -> HttpResponse:
         """PUT."""
@@ -229,14 +247,25 @@ class HttpClient:
         *,
         query: Mapping[str, Any] | None = None,
         body: Any = None,
+        form: FormBody | None = None,
         idempotent: bool | None = None,
         timeout: tuple[float, float] | None = None,
     ) -> HttpResponse:
-        """Send a request with retries; return the 2xx response or raise ProviderError."""
+        """Send a request with retries; return the 2xx response or raise ProviderError.
+
+        ``body`` is sent as JSON; ``form`` (pairs, a key may repeat: Twilio's arrays) as
+        ``application/x-www-form-urlencoded``. Call records show a form as ``{name: value or [values]}``.
+        """
         method = method.upper()
         idempotent = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
-        data = None if body is None else json.dumps(body, separators=(",", ":")).encode()
-        headers = {"Content-Type": "application/json"} if data is not None else {}
+        if form is not None:
+            pairs = list(form.items()) if isinstance(form, Mapping) else list(form)
+            data: bytes | None = urlencode(pairs).encode()
+            headers = {"Content-Type": "application/x-www-form-urlencoded"}
+            body = form_record(pairs)
+        else:
+            data = None if body is None else json.dumps(body, separators=(",", ":")).encode()
+            headers = {"Content-Type": "application/json"} if data is not None else {}
         url = self.base_url + path
         attempt = 0
         while True:

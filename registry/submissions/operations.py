@@ -13,6 +13,7 @@ from registry.campaigns.models import Campaign
 from registry.db import utcnow
 from registry.errors import UserValueError
 from registry.numbers.models import PhoneNumber
+from registry.provider_accounts.models import ProviderAccount
 from registry.provider_accounts.operations import default_account
 from registry.revisions.models import Revision
 from registry.states import AssignmentStatus, RegistrationStatus, RevisionStatus
@@ -30,10 +31,39 @@ def new_client_ref(step: SubmissionStep, key: int) -> str:
     return f"{PREFIX[step]}{key}-{secrets.token_hex(6)}"
 
 
-def linked_ref(session: Session, subject: str, subject_id: int) -> str | None:
-    """The provider id a brand/campaign/number is registered under, once a submission succeeded."""
+def linked_ref(session: Session, subject: str, subject_id: int, account_id: int | None = None) -> str | None:
+    """The provider id a brand/campaign/number is registered under, once a submission succeeded (with
+    ``account_id``: only if that is the account it is registered with)."""
+    query = sa.select(SyncState.provider_ref).where(SyncState.subject == subject, SyncState.subject_id == subject_id)
+    if account_id is not None:
+        query = query.where(SyncState.account_id == account_id)
+    return session.scalar(query)
+
+
+def linked_account(session: Session, subject: str, subject_id: int) -> int | None:
+    """The provider account a brand/campaign is currently registered with (synced from), if any."""
     return session.scalar(
-        sa.select(SyncState.provider_ref).where(SyncState.subject == subject, SyncState.subject_id == subject_id)
+        sa.select(SyncState.account_id).where(SyncState.subject == subject, SyncState.subject_id == subject_id)
+    )
+
+
+def brand_ref_at(session: Session, brand_id: int, account_id: int) -> str | None:
+    """The brand's id at ``account_id``: its current link, or, when it was since re-filed elsewhere, what the
+    last successful brand step with that account created (campaigns still filed there need it)."""
+    current = linked_ref(session, "brand", brand_id, account_id)
+    if current is not None:
+        return current
+    return session.scalar(
+        sa.select(Submission.provider_id)
+        .where(
+            Submission.brand_id == brand_id,
+            Submission.step == SubmissionStep.BRAND,
+            Submission.account_id == account_id,
+            Submission.status == SubmissionStatus.DONE,
+            Submission.provider_id.is_not(None),
+        )
+        .order_by(Submission.id.desc())
+        .limit(1)
     )
 
 
@@ -61,10 +91,16 @@ def _cancel_older(session: Session, step: SubmissionStep, revision: Revision, **
         older.last_error = f"superseded by revision {revision.number}"
 
 
-def _new(
-    session: Session, revision: Revision | None, step: SubmissionStep, organization_id: int, **subject: int | None
+def add_submission(
+    session: Session,
+    revision: Revision | None,
+    step: SubmissionStep,
+    organization_id: int,
+    *,
+    account: ProviderAccount | None = None,
+    **subject: int | None,
 ) -> Submission:
-    account = default_account(session, organization_id)
+    account = account or default_account(session, organization_id)
     key = revision.id if revision is not None else subject.get("phone_number_id") or 0
     submission = Submission(
         organization_id=organization_id,
@@ -96,7 +132,9 @@ def queue_submission(session: Session, revision: Revision, *, actor: Actor) -> l
         brand = revision.brand
         assert brand is not None
         _cancel_older(session, SubmissionStep.BRAND, revision, brand_id=brand.id)
-        made.append(_new(session, revision, SubmissionStep.BRAND, revision.organization_id, brand_id=brand.id))
+        made.append(
+            add_submission(session, revision, SubmissionStep.BRAND, revision.organization_id, brand_id=brand.id)
+        )
         return made
     campaign = revision.campaign
     assert campaign is not None
@@ -113,10 +151,12 @@ def queue_submission(session: Session, revision: Revision, *, actor: Actor) -> l
             .limit(1)
         )
         if waiting is not None:
-            made.append(_new(session, waiting, SubmissionStep.BRAND, revision.organization_id, brand_id=brand.id))
+            made.append(
+                add_submission(session, waiting, SubmissionStep.BRAND, revision.organization_id, brand_id=brand.id)
+            )
     _cancel_older(session, SubmissionStep.CAMPAIGN, revision, campaign_id=campaign.id)
     made.append(
-        _new(
+        add_submission(
             session,
             revision,
             SubmissionStep.CAMPAIGN,
@@ -131,7 +171,7 @@ def queue_submission(session: Session, revision: Revision, *, actor: Actor) -> l
 def queue_brand_step(session: Session, revision: Revision) -> Submission:
     """A brand step for ``revision`` (used when a campaign finds its brand registered nowhere yet)."""
     assert revision.brand_id is not None
-    return _new(session, revision, SubmissionStep.BRAND, revision.organization_id, brand_id=revision.brand_id)
+    return add_submission(session, revision, SubmissionStep.BRAND, revision.organization_id, brand_id=revision.brand_id)
 
 
 def queue_number_assignment(session: Session, number: PhoneNumber, *, actor: Actor) -> Submission | None:
@@ -141,7 +181,7 @@ def queue_number_assignment(session: Session, number: PhoneNumber, *, actor: Act
     existing = open_submission(session, SubmissionStep.NUMBERS, phone_number_id=number.id)
     if existing is not None:
         return existing
-    return _new(
+    return add_submission(
         session,
         None,
         SubmissionStep.NUMBERS,

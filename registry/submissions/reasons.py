@@ -12,16 +12,16 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from registry.providers import tcr_errors, twilio_errors
 from registry.providers.base import Issue, ProviderError
 from registry.rules import CATALOG
 
-#: provider codes (Telnyx / TCR passthrough) whose meaning is one of our rules, whatever the field
+#: provider codes whose meaning is one of our rules, whatever the field: TCR's 5xx codes (direct, or passed
+#: through by Telnyx), Twilio's 30xxx registration codes, Telnyx's own. The code ranges do not overlap.
 CODE_RULES: Mapping[str, str] = {
-    "527": "BRAND-IDENTITY-GATE",  # brand pending / unverified / OTP pending
-    "537": "BRAND-LOCKED-FIELDS",  # identity fields locked while campaigns are active
-    "509": "CAMPAIGN-USECASE-ENTITY",  # use case not available to the entity type
-    "518": "CAMPAIGN-EXPIRED-READONLY",
     "10016": "BRAND-PHONE-E164",
+    **tcr_errors.RULE_CODES,
+    **twilio_errors.RULE_CODES,
 }
 #: codes meaning "required field missing"
 MISSING_CODES = frozenset({"10004"})
@@ -81,6 +81,13 @@ TEXT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 SAMPLE_COUNT = re.compile(r"at least \d+ (message )?samples", re.IGNORECASE)
+
+
+def source_label(provider: str, raw_status: str | None = None) -> str:
+    """Who said it, for a reason's ``source``: the provider's name (TCR when Telnyx passes a TCR refusal on)."""
+    if raw_status == "TCR_FAILED":
+        return "TCR"
+    return {"telnyx": "Telnyx", "sandbox": "Sandbox provider", "twilio": "Twilio", "tcr": "TCR"}.get(provider, provider)
 
 
 def rule_for(subject: str, code: str | None, field: str | None, message: str) -> str | None:

@@ -53,13 +53,12 @@ from registry.tasks import enqueue_submission
 
 from . import reasons as rs
 from .models import Submission, SubmissionStatus, SubmissionStep
-from .operations import linked_ref, open_submission, queue_brand_step, subject_of
+from .operations import brand_ref_at, linked_account, linked_ref, open_submission, queue_brand_step, subject_of
 
 log = logging.getLogger(__name__)
 ACTOR = Actor.system("submission")
 S = SubmissionStatus
 K = ProviderErrorKind
-SOURCES = {"telnyx": "Telnyx", "sandbox": "Sandbox provider"}
 VERIFIED = frozenset({IdentityStatus.VERIFIED, IdentityStatus.VETTED_VERIFIED})
 
 
@@ -170,11 +169,11 @@ def _claim(session: Session, config: Any, submission_id: int, worker: str, now: 
         payload=dict(sub.revision.snapshot) if sub.revision is not None else {},
     )
     if sub.step is SubmissionStep.BRAND:
-        job.existing_ref = linked_ref(session, "brand", sub.brand_id)  # type: ignore[arg-type]
+        job.existing_ref = linked_ref(session, "brand", sub.brand_id, account.id)  # type: ignore[arg-type]
     elif sub.step is SubmissionStep.CAMPAIGN:
         assert isinstance(subject, Campaign)
         brand = subject.brand
-        job.brand_ref = linked_ref(session, "brand", brand.id)
+        job.brand_ref = brand_ref_at(session, brand.id, account.id)
         ready = brand.status is RegistrationStatus.APPROVED or (
             brand.status in LOCAL and brand.identity_status in VERIFIED
         )
@@ -191,7 +190,7 @@ def _claim(session: Session, config: Any, submission_id: int, worker: str, now: 
                 else f"verified (it is {brand.status.label.lower()})"
             )
             return _wait(session, sub, config, now, f"waiting for the brand {brand.reference} to be {why}")
-        job.existing_ref = linked_ref(session, "campaign", subject.id)
+        job.existing_ref = linked_ref(session, "campaign", subject.id, account.id)
         job.appeal_reason = _appeal_reason(sub)
     else:
         assert isinstance(subject, PhoneNumber)
@@ -207,17 +206,20 @@ def _claim(session: Session, config: Any, submission_id: int, worker: str, now: 
 
 
 def _adopting(session: Session, sub: Submission, subject: Brand | Campaign, account: ProviderAccount | None) -> bool:
-    """A brand step registering, at the sandbox, a brand that is approved here but exists at no provider (demo
-    data whose provider outcome was preset). Never for a real provider: that would be a second billable
-    brand for one that may well exist there already."""
-    return (
-        sub.step is SubmissionStep.BRAND
-        and isinstance(subject, Brand)
-        and account is not None
-        and account.provider is ProviderName.SANDBOX
-        and subject.status is RegistrationStatus.APPROVED
-        and linked_ref(session, "brand", subject.id) is None
-    )
+    """A brand step registering a brand that is past review here with an account it is not registered with:
+    a re-file (the brand is registered with another account, and an officer chose to file with this one), or,
+    at the sandbox only, a brand approved here that exists at no provider (demo data whose provider outcome was
+    preset). Never otherwise: that would be a second billable brand for one that may well exist already."""
+    if sub.step is not SubmissionStep.BRAND or not isinstance(subject, Brand) or account is None:
+        return False
+    if subject.status in (RegistrationStatus.DRAFT, RegistrationStatus.AWAITING_REVIEW):
+        return False
+    if brand_ref_at(session, subject.id, account.id) is not None:
+        return False
+    elsewhere = linked_account(session, "brand", subject.id)
+    if elsewhere is not None:
+        return elsewhere != account.id
+    return account.provider is ProviderName.SANDBOX and subject.status is RegistrationStatus.APPROVED
 
 
 def _unlinked_brand(
@@ -371,7 +373,7 @@ def _apply(session: Session, config: Any, job: Job, outcome: Outcome, worker: st
     if outcome.error is not None:
         return _failed(session, config, sub, job, outcome.error, now)
     subject = subject_of(session, sub)
-    source_label = SOURCES.get(job.account.provider.value, job.account.provider.value)
+    source_label = rs.source_label(job.account.provider.value)
     rec = outcome.record
     assert rec is not None
     ref = rec.phone_number if isinstance(rec, AssignmentRecord) else rec.provider_id
@@ -506,7 +508,7 @@ def _failed(session: Session, config: Any, sub: Submission, job: Job, error: Exc
 def _refused(session: Session, sub: Submission, job: Job, error: ProviderError, now: datetime) -> str:
     """The provider refused our data: the step fails, the revision carries the field messages."""
     subject = subject_of(session, sub)
-    source = SOURCES.get(job.account.provider.value, job.account.provider.value)
+    source = rs.source_label(job.account.provider.value)
     if isinstance(subject, PhoneNumber):
         change_status(
             session, subject, AssignmentStatus.FAILED, actor=ACTOR, source="provider", note=f"{source}: {error.message}"

@@ -390,7 +390,7 @@ def apply_campaign(
                 .order_by(CarrierStatus.carrier)
             )
         ]
-        reasons += rs.from_issues("campaign", rec.issues, source="TCR" if rec.raw_status == "TCR_FAILED" else "Telnyx")
+        reasons += rs.from_issues("campaign", rec.issues, source=rs.source_label(rec.provider, rec.raw_status))
         if not reasons:
             reasons = [
                 rs.reason(

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from registry.db import get_session, utcnow
 from registry.errors import NotFound
-from registry.provider_accounts.adapters import webhook_verifier
+from registry.provider_accounts.adapters import public_url, webhook_verifier
 from registry.provider_accounts.operations import account_by_public_id
 from registry.providers.base import ProviderError
 
@@ -20,6 +20,18 @@ log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 #: real 10DLC events are a few hundred bytes
 MAX_BODY = 256 * 1024
+
+
+def _called_urls() -> list[str]:
+    """The URLs the provider may have signed (Twilio signs the URL it called): the one this request arrived at
+    and, behind a proxy, the public one (``PUBLIC_URL`` + path and query)."""
+    urls = [request.url]
+    base = public_url(current_app)
+    if base:
+        public = base + request.full_path.rstrip("?")
+        if public != request.url:
+            urls.append(public)
+    return urls
 
 
 @bp.route("/<provider>/<account>", methods=["POST"])
@@ -46,7 +58,7 @@ def receive(provider: str, account: str):
     try:
         if check is not None:
             check(headers, raw)
-        elif not verifier.verify_webhook(request.url, headers, raw):
+        elif not any(verifier.verify_webhook(url, headers, raw) for url in _called_urls()):
             raise ProviderError("auth", "signature does not verify")
     except ProviderError as exc:
         log.info("webhook for account %s rejected: %s (%s)", stored.id, exc.message, body_summary(raw))

@@ -86,7 +86,7 @@ def receiver() -> Iterator[Receiver]:
 class Harness:
     """A provider wired to the simulator, with its call records and the sleeps it asked for."""
 
-    provider: TelnyxProvider
+    provider: Any  # TelnyxProvider here; the driver's adapter in the parametrized suites
     calls: list[CallRecord]
     sleeps: list[float]
 
@@ -123,3 +123,50 @@ def make_provider(sim: Simulator) -> Iterator[Callable[..., Harness]]:
 def harness(make_provider: Callable[..., Harness]) -> Harness:
     """The default provider harness."""
     return make_provider()
+
+
+# --- provider-parametrized suites (test_provider_*.py) ------------------------------------------------------
+
+PROVIDERS = ("telnyx", "twilio", "tcr")
+
+
+@pytest.fixture(params=PROVIDERS)
+def driver(request: pytest.FixtureRequest) -> Any:
+    """Each provider's driver in turn (tests/providers/drivers); a missing driver fails, never skips."""
+    import importlib
+
+    from .drivers import DRIVERS
+
+    importlib.import_module(f"tests.providers.drivers.{request.param}")
+    return DRIVERS[request.param]()
+
+
+@pytest.fixture
+def build(sim: Simulator, driver: Any) -> Iterator[Callable[..., Harness]]:
+    """Build the driver's adapter against the simulator; sleeps are recorded, never slept."""
+    made: list[Any] = []
+
+    def make(**kwargs: Any) -> Harness:
+        calls: list[CallRecord] = []
+        sleeps: list[float] = []
+        options: dict[str, Any] = {
+            "timeout": (1.0, 2.0),
+            "retry": RetryPolicy(max_attempts=4, backoff_base=0.5, backoff_max=8.0),
+            "recorder": calls.append,
+            "sleep": sleeps.append,
+            "account": "acct-1",
+        }
+        options.update(kwargs)
+        provider = driver.build(sim, options)
+        made.append(provider)
+        return Harness(provider, calls, sleeps)
+
+    yield make
+    for provider in made:
+        provider.close()
+
+
+@pytest.fixture
+def adapter(build: Callable[..., Harness]) -> Harness:
+    """The driver's adapter with default options."""
+    return build()

@@ -20,6 +20,9 @@ BRAND: dict[str, Any] = {
     "website": "https://harbordental.example",
     "vertical": "HEALTHCARE",
     "brandRelationship": "BASIC_ACCOUNT",
+    # the authorized representative: Twilio's Trust Hub needs one for a standard brand (provider-apis.md §3.2)
+    "firstName": "Morgan",
+    "lastName": "Lee",
 }
 
 SOLE_PROPRIETOR: dict[str, Any] = {
@@ -29,6 +32,9 @@ SOLE_PROPRIETOR: dict[str, Any] = {
     "lastName": "Rivera",
     "mobilePhone": "+15035550177",
     "email": "dana@dogwalks.example",
+    "street": "5 Elm St",  # Twilio's sole-proprietor profile needs an address
+    "city": "Portland",
+    "postalCode": "97202",
     "country": "US",
     "state": "OR",
     "vertical": "PROFESSIONAL",

@@ -18,6 +18,7 @@ class Delays:
     otp_delivery: float = 30.0
     tcr_review: float = 5 * 60.0  # campaign accepted (or failed) by TCR
     telnyx_review: float = DAY  # Telnyx: same or next business day
+    dca_review: float = DAY  # direct TCR: the upstream CNP/DCA accepts or declines the campaign share
     mno_submission: float = 10 * 60.0  # elected to the MNOs
     mno_review: float = 3 * DAY  # carriers: 3-10 business days
     mno_review_by_carrier: dict[str, float] = field(default_factory=dict)  # MNO id -> override
@@ -28,6 +29,8 @@ class Delays:
     number_assignment: float = 30 * 60.0
     number_unassignment: float = 10 * 60.0
     bulk_task: float = 10 * 60.0
+    trust_hub_review: float = 30.0  # Twilio Trust Hub: customer profile / trust product review
+    twilio_review: float = DAY  # Twilio's own campaign review (DCA) before the carriers
 
     def for_carrier(self, mno: str) -> float:
         """The review time of one carrier."""

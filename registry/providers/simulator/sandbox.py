@@ -1,12 +1,18 @@
 """The sandbox: accounts, virtual time, faults, rate limits, webhooks behind every simulated provider surface.
 
-A surface is one provider's wire format mounted under its own prefix (Telnyx under ``/v2``; the control API
-under ``/_sim``; Twilio under ``/twilio`` and TCR under ``/tcr/v2`` later). ``handle`` routes a request to its
-surface, authenticates it, applies the rate limit and any armed fault, and runs the handler under one lock.
+A surface is one provider's wire format mounted under its own prefix (Telnyx under ``/v2``, Twilio under
+``/twilio/<service>``, TCR under ``/tcr/v2``; the control API under ``/_sim``). ``handle`` routes a request to
+its surface, authenticates it (each surface its own way: Telnyx bearer keys, Twilio and TCR basic auth),
+applies the rate limit and any armed fault, and runs the handler under one lock.
+
+One sandbox account (API key) holds the objects of every surface: ``account.state(name, factory)`` gives a
+surface its own per-account state, ``sandbox.machine(name, factory)`` its one state machine.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import math
 import random
@@ -23,7 +29,7 @@ from typing import Any
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, RequestRedirect, Rule
 
-from . import control, telnyx
+from . import control, tcr, telnyx, twilio
 from .clock import VirtualClock, iso
 from .delays import Delays
 from .faults import MALFORMED_BODY, FaultPlan, KeyRateLimiter
@@ -47,10 +53,14 @@ class Surface:
     error_body: Callable[[int, str], Any]
     prefix: str
     locked: bool = True  # run handlers under the sandbox lock (control handlers lock for themselves)
+    #: the API key of the account a request authenticates as, or None (default: ``Authorization: Bearer``)
+    login: Callable[[Sandbox, Request], str | None] | None = None
 
 
 SURFACES: tuple[Surface, ...] = (
     Surface("telnyx", telnyx.ROUTES, True, True, telnyx.error_body, telnyx.PREFIX),
+    Surface("twilio", twilio.ROUTES, True, True, twilio.error_body, twilio.PREFIX, login=twilio.login),
+    Surface("tcr", tcr.ROUTES, True, True, tcr.error_body, tcr.PREFIX, login=tcr.login),
     Surface("control", control.ROUTES, False, False, control.error_body, control.PREFIX, locked=False),
 )
 
@@ -61,6 +71,15 @@ class Account:
 
     key: str
     telnyx: TelnyxState = field(default_factory=TelnyxState)
+    #: the state of the other surfaces, by surface name (see :meth:`state`)
+    states: dict[str, Any] = field(default_factory=dict)
+
+    def state(self, name: str, factory: Callable[[], Any]) -> Any:
+        """Surface ``name``'s objects of this account, made by ``factory`` on first use."""
+        found = self.states.get(name)
+        if found is None:
+            found = self.states[name] = factory()
+        return found
 
 
 @dataclass
@@ -139,6 +158,9 @@ class Sandbox:
         )
         self.csp_id = self.ids.tcr("S")
         self.telnyx = TelnyxMachine(self)
+        self._key_seed = key_seed or "registry-simulator"
+        #: the state machines of the other surfaces, by surface name (see :meth:`machine`)
+        self.machines: dict[str, Any] = {}
         #: requests answered per surface, plus ``rate_limited`` (429s from the limiter); ``GET /_sim/stats``
         self.requests: Counter[str] = Counter()
         self._surfaces: dict[str, tuple[Surface, Route]] = {}
@@ -155,6 +177,19 @@ class Sandbox:
     def account(self, key: str | None = None) -> Account:
         """An account by API key (the first one by default)."""
         return self.accounts[key or self.default_key]
+
+    def secret(self, key: str, purpose: str) -> str:
+        """A stable secret of account ``key`` for ``purpose`` (Twilio auth token, TCR API secret): 32 hex
+        digits derived from the sandbox's key seed, so a test or the demo can compute it too."""
+        return hmac.new(self._key_seed.encode(), f"{purpose}:{key}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def machine(self, name: str, factory: Callable[[Sandbox], Any]) -> Any:
+        """Surface ``name``'s state machine, made by ``factory(sandbox)`` on first use."""
+        with self.lock:
+            found = self.machines.get(name)
+            if found is None:
+                found = self.machines[name] = factory(self)
+            return found
 
     def add_account(self, key: str | None = None) -> str:
         """Create another API key (another account); return it."""
@@ -200,7 +235,8 @@ class Sandbox:
             surface = self._surface_for(req.path)
             return Outcome(Response(405, surface.error_body(405, f"{req.method} is not allowed on {req.path}.")))
         surface, route = self._surfaces[endpoint]
-        account = self.accounts.get(req.bearer() or "")
+        login = surface.login(self, req) if surface.login is not None else req.bearer()
+        account = self.accounts.get(login or "")
         self.requests[surface.name] += 1
         if surface.authenticated:
             if account is None:

@@ -9,7 +9,8 @@ Put a marker in a brand's ``displayName`` (applies to the brand and all its camp
 - ``[sim:registration-failed]``: brand registration fails (REGISTRATION_FAILED, failureReasons on ``ein``);
 - ``[sim:vetting-failed]``: external vetting fails;
 - ``[sim:tcr-failed]``: campaign submission fails at TCR (TCR_FAILED);
-- ``[sim:reject:telnyx]``: Telnyx review rejects the campaign (TELNYX_FAILED) the first time;
+- ``[sim:reject:telnyx]`` (alias ``[sim:reject:dca]``): the provider's own review rejects the campaign the
+  first time (Telnyx: TELNYX_FAILED; Twilio: its campaign review; TCR: the upstream DCA declines the share);
 - ``[sim:reject:<carrier>]``: that carrier (``att``, ``tmobile``, ``verizon``, ``uscellular``) rejects the
   first review; the review after an appeal passes;
 - ``[sim:reject-always:<carrier>]``: that carrier rejects every review;
@@ -92,7 +93,7 @@ def parse(*texts: object) -> Scenario:
             name, _, arg = marker.partition(":")
             if marker in simple:
                 flags[simple[marker]] = True
-            elif marker == "reject:telnyx":
+            elif marker in ("reject:telnyx", "reject:dca"):
                 flags["telnyx_reject"] = True
             elif name in ("reject", "reject-always", "silent") and arg in CARRIER_SLUGS:
                 key = {"reject": "reject_once", "reject-always": "reject_always", "silent": "silent"}[name]

@@ -175,6 +175,31 @@ class Simulator:
         return self.url + "/v2"
 
     @property
+    def twilio_base_url(self) -> str:
+        """What to give TwilioProvider as ``base_url``: a template with ``{service}`` for Twilio's hosts (the
+        real one is ``https://{service}.twilio.com``)."""
+        return self.url + "/twilio/{service}"
+
+    @property
+    def tcr_base_url(self) -> str:
+        """What to give TcrProvider as ``base_url`` (the real one is ``https://csp-api.campaignregistry.com/v2``)."""
+        return self.url + "/tcr/v2"
+
+    def twilio_credentials(self, api_key: str | None = None) -> tuple[str, str]:
+        """(account SID, auth token) of an account (the first one by default)."""
+        from .twilio import account_sid, auth_token
+
+        key = api_key or self.api_key
+        return account_sid(self.sandbox, key), auth_token(self.sandbox, key)
+
+    def tcr_credentials(self, api_key: str | None = None) -> tuple[str, str]:
+        """(API key, API secret) of an account (the first one by default)."""
+        from .tcr import api_secret
+
+        key = api_key or self.api_key
+        return key, api_secret(self.sandbox, key)
+
+    @property
     def api_key(self) -> str:
         """The first account's API key."""
         return self.sandbox.default_key

@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -63,6 +63,47 @@ class WebhookConfig:
     sign_with: str | None = None  # seed of a *different* key to sign with (bad-signature tests)
 
 
+class WireFormat(Protocol):
+    """How one provider shapes and signs its webhook requests (Telnyx below; Twilio and TCR in their packages)."""
+
+    def event(self, event_id: str, event_type: str, occurred_at: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The stored event (what every delivery attempt of it carries)."""
+        ...
+
+    def encode(
+        self, data: Mapping[str, Any], *, attempt: int, url: str, config: WebhookConfig, wall: float
+    ) -> tuple[str, bytes, dict[str, str]]:
+        """``(url, body, headers)`` of one delivery attempt (the URL may gain a query, e.g. Twilio's
+        ``bodySHA256``)."""
+        ...
+
+
+class TelnyxWire:
+    """Telnyx: ``{"data": event, "meta": {attempt, delivered_to}}`` signed with Ed25519 (module docs)."""
+
+    def __init__(self, key: Ed25519PrivateKey) -> None:
+        self.key = key
+
+    def event(self, event_id: str, event_type: str, occurred_at: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "event_type": event_type,
+            "id": event_id,
+            "occurred_at": occurred_at,
+            "payload": dict(payload),
+            "record_type": "event",
+        }
+
+    def encode(
+        self, data: Mapping[str, Any], *, attempt: int, url: str, config: WebhookConfig, wall: float
+    ) -> tuple[str, bytes, dict[str, str]]:
+        envelope = {"data": data, "meta": {"attempt": attempt, "delivered_to": url}}
+        body = json.dumps(envelope, separators=(",", ":")).encode()
+        signer = keypair(config.sign_with) if config.sign_with else self.key
+        headers = {"Content-Type": "application/json", "User-Agent": "telnyx-webhooks (registry simulator)"}
+        headers |= sign(signer, body, int(wall + config.timestamp_skew))
+        return url, body, headers
+
+
 @dataclass
 class PendingEvent:
     """An event waiting for (re)delivery."""
@@ -73,6 +114,8 @@ class PendingEvent:
     data: dict[str, Any]
     attempt: int = 1
     due: float = 0.0
+    event_type: str = ""
+    wire: WireFormat | None = None
 
 
 @dataclass
@@ -104,6 +147,7 @@ class WebhookDispatcher:
         id_factory: Callable[[], str] | None = None,
     ) -> None:
         self.key = key
+        self.telnyx = TelnyxWire(key)
         self.clock = clock
         self.config = config or WebhookConfig()
         self._wall = wall
@@ -127,18 +171,23 @@ class WebhookDispatcher:
             self._rng = random.Random(self.config.seed)
             return self.config
 
-    def enqueue(self, url: str, failover_url: str | None, event_type: str, payload: Mapping[str, Any]) -> str:
-        """Queue an event (Telnyx ``data`` envelope) for delivery now; return its id."""
+    def enqueue(
+        self,
+        url: str,
+        failover_url: str | None,
+        event_type: str,
+        payload: Mapping[str, Any],
+        *,
+        wire: WireFormat | None = None,
+    ) -> str:
+        """Queue an event for delivery now in ``wire``'s format (Telnyx's by default); return its id."""
         event_id = self._ids()
-        data = {
-            "event_type": event_type,
-            "id": event_id,
-            "occurred_at": iso(self.clock.now()),
-            "payload": dict(payload),
-            "record_type": "event",
-        }
+        wire = wire or self.telnyx
+        data = wire.event(event_id, event_type, iso(self.clock.now()), payload)
         with self._lock:
-            self._queue.append(PendingEvent(event_id, url, failover_url, data, 1, self.clock.seconds()))
+            self._queue.append(
+                PendingEvent(event_id, url, failover_url, data, 1, self.clock.seconds(), event_type, wire)
+            )
         return event_id
 
     def pending(self) -> int:
@@ -167,7 +216,7 @@ class WebhookDispatcher:
                     self._logged(
                         Delivery(
                             event.event_id,
-                            event.data["event_type"],
+                            event.event_type,
                             event.url,
                             event.attempt,
                             None,
@@ -198,20 +247,21 @@ class WebhookDispatcher:
             event.data,
             event.attempt + 1,
             self.clock.seconds() + config.retry_delay,
+            event.event_type,
+            event.wire,
         )
         with self._lock:
             self._queue.append(retry)
 
     def _post(self, event: PendingEvent, config: WebhookConfig, *, duplicate: bool = False) -> Delivery:
-        envelope = {"data": event.data, "meta": {"attempt": event.attempt, "delivered_to": event.url}}
-        body = json.dumps(envelope, separators=(",", ":")).encode()
-        signer = keypair(config.sign_with) if config.sign_with else self.key
-        headers = {"Content-Type": "application/json", "User-Agent": "telnyx-webhooks (registry simulator)"}
-        headers |= sign(signer, body, int(self._wall() + config.timestamp_skew))
+        wire = event.wire or self.telnyx
+        url, body, headers = wire.encode(
+            event.data, attempt=event.attempt, url=event.url, config=config, wall=self._wall()
+        )
         status: int | None = None
         error: str | None = None
         try:
-            resp = self._session.post(event.url, data=body, headers=headers, timeout=config.timeout)
+            resp = self._session.post(url, data=body, headers=headers, timeout=config.timeout)
             status = resp.status_code
             resp.close()
         except requests.RequestException as exc:
@@ -219,8 +269,8 @@ class WebhookDispatcher:
         return self._logged(
             Delivery(
                 event.event_id,
-                event.data["event_type"],
-                event.url,
+                event.event_type,
+                url,
                 event.attempt,
                 status,
                 error,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 
 class ApiError(Exception):
@@ -37,6 +39,22 @@ class Request:
         value = self.header("authorization") or ""
         scheme, _, token = value.partition(" ")
         return token.strip() or None if scheme.lower() == "bearer" else None
+
+    def basic(self) -> tuple[str, str] | None:
+        """``(user, password)`` of an ``Authorization: Basic`` header, None when absent or unreadable."""
+        value = self.header("authorization") or ""
+        scheme, _, token = value.partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            user, sep, password = base64.b64decode(token.strip(), validate=True).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return (user, password) if sep else None
+
+    def form(self) -> list[tuple[str, str]]:
+        """The ``application/x-www-form-urlencoded`` body as pairs (a name may repeat)."""
+        return parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True)
 
     def json(self) -> Any:
         """The JSON body (None when empty); ValueError when it is not JSON."""
