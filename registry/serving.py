@@ -59,7 +59,8 @@ def _start_simulator(port: int, speed: float, echo: Callable[[str], Any]) -> Any
 
     sandbox = Sandbox(api_keys=[SANDBOX_API_KEY], key_seed=SANDBOX_KEY_SEED, speed=speed)
     sim = Simulator(sandbox, host="127.0.0.1", port=port).start()
-    echo(f"sandbox provider (Telnyx wire format) on {sim.telnyx_base_url}, {speed:g} virtual s per s")
+    echo(f"sandbox provider on {sim.url}: Telnyx {sim.telnyx_base_url}, Twilio {sim.twilio_base_url}, "
+         f"TCR {sim.tcr_base_url}; {speed:g} virtual s per s")
     return sim
 
 

@@ -111,10 +111,13 @@ def _advance(session: Session, obj: Brand | Campaign, spec: dict[str, Any], user
 def _sandbox_account(session: Session, org: Organization, spec: dict[str, Any], created: Counter[str]) -> None:
     """The sandbox provider account (`registry serve` runs the simulator it points at)."""
     from registry.provider_accounts.crypto import current_fernet
-    from registry.provider_accounts.sandbox import ensure_sandbox_account
+    from registry.provider_accounts.sandbox import ensure_other_sandbox_accounts, ensure_sandbox_account
 
-    if ensure_sandbox_account(session, org, current_fernet(), actor=LOADER, port=int(spec.get("port", 5055))):
+    port = int(spec.get("port", 5055))
+    if ensure_sandbox_account(session, org, current_fernet(), actor=LOADER, port=port):
         created["provider accounts"] += 1
+    created["provider accounts"] += ensure_other_sandbox_accounts(session, org, current_fernet(), actor=LOADER,
+                                                                  port=port)
 
 
 def _number(session: Session, org: Organization, spec: dict[str, Any], created: Counter[str]) -> None:

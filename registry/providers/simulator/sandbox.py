@@ -42,6 +42,11 @@ from .wire import ApiError, Outcome, Request, Response, Route
 log = logging.getLogger(__name__)
 
 
+def derive_secret(key_seed: str, key: str, purpose: str) -> str:
+    """What :meth:`Sandbox.secret` answers for a sandbox made with ``key_seed``."""
+    return hmac.new(key_seed.encode(), f"{purpose}:{key}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class Surface:
     """One provider's wire format (or the control API) as the sandbox serves it."""
@@ -181,7 +186,7 @@ class Sandbox:
     def secret(self, key: str, purpose: str) -> str:
         """A stable secret of account ``key`` for ``purpose`` (Twilio auth token, TCR API secret): 32 hex
         digits derived from the sandbox's key seed, so a test or the demo can compute it too."""
-        return hmac.new(self._key_seed.encode(), f"{purpose}:{key}".encode(), hashlib.sha256).hexdigest()[:32]
+        return derive_secret(self._key_seed, key, purpose)
 
     def machine(self, name: str, factory: Callable[[Sandbox], Any]) -> Any:
         """Surface ``name``'s state machine, made by ``factory(sandbox)`` on first use."""
