@@ -72,7 +72,7 @@ class Submission(TimestampMixin, VersionedMixin, Base):
     #: an earlier attempt may have created the object although we saw no success: look it up before creating
     maybe_committed: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     #: the provider's id of what was created (Telnyx brand/campaign UUID, or the E.164 number)
-    provider_id: Mapped[str | None] = mapped_column(sa.String(64))
+    provider_id: Mapped[str | None] = mapped_column(sa.String(100))
     #: the registry's id (TCR ``B…``/``C…``) once known
     registry_id: Mapped[str | None] = mapped_column(sa.String(20))
     #: the worker holding the item, and since when (a claim older than the lease may be taken over)

@@ -377,7 +377,7 @@ def _apply(session: Session, config: Any, job: Job, outcome: Outcome, worker: st
     rec = outcome.record
     assert rec is not None
     ref = rec.phone_number if isinstance(rec, AssignmentRecord) else rec.provider_id
-    sub.provider_id = ref[:64]
+    sub.provider_id = ref[:100]
     sub.registry_id = getattr(rec, "registry_id", None) or getattr(rec, "registry_campaign_id", None)
     state = link(session, sub, subject, ref, parent_ref=job.campaign_ref, now=now)
     if isinstance(subject, Brand | Campaign):

@@ -59,9 +59,9 @@ class SyncState(TimestampMixin, VersionedMixin, Base):
     subject: Mapped[str] = mapped_column(sa.String(20))
     subject_id: Mapped[int] = mapped_column(sa.Integer)
     #: the provider's id: Telnyx brand/campaign UUID, or the E.164 number
-    provider_ref: Mapped[str] = mapped_column(sa.String(64))
+    provider_ref: Mapped[str] = mapped_column(sa.String(100))
     #: for a number: the provider id of the campaign it is being assigned to
-    parent_ref: Mapped[str | None] = mapped_column(sa.String(64))
+    parent_ref: Mapped[str | None] = mapped_column(sa.String(100))
     #: ``registry.sync.models.Priority``
     priority: Mapped[int] = mapped_column(sa.Integer, default=Priority.ACTIVE)
     #: when to fetch again (UTC); None: never (terminal) until something re-arms it

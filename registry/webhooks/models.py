@@ -36,7 +36,7 @@ class WebhookEvent(Base):
     #: ``brand``, ``campaign``, ``number`` or ``vetting``
     entity: Mapped[str] = mapped_column(sa.String(20))
     #: the provider's id of the entity (UUID, or E.164 for numbers)
-    provider_ref: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    provider_ref: Mapped[str | None] = mapped_column(sa.String(100), index=True)
     #: what the event claims (lifecycle, carrier, carrier_state, description): a hint, never applied as state
     hint: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     #: the request body exactly as received (UTF-8 text)

@@ -77,7 +77,7 @@ def receive_events(
             dedupe_key=event.dedupe_key[:200],
             event_type=event.raw_type[:100],
             entity=event.entity.value,
-            provider_ref=(event.provider_id or "")[:64] or None,
+            provider_ref=(event.provider_id or "")[:100] or None,
             hint=_hint(event),
             body=text,
             occurred_at=event.occurred_at,

@@ -65,13 +65,19 @@ def test_bad_account_input_is_refused(db, create_org) -> None:
             create_account(db, org, fernet, actor=Actor.system("tests"), **kwargs)
 
 
-def test_demo_load_gives_the_demo_organization_its_sandbox_account_once(db_url: str, db) -> None:
+def test_demo_load_gives_the_demo_organization_its_sandbox_accounts_once(db_url: str, db) -> None:
     runner = CliRunner()
     first = runner.invoke(cli, ["demo", "load"], env={"DATABASE_URL": db_url})
-    assert first.exit_code == 0 and "1 provider accounts" in first.output
+    assert first.exit_code == 0 and "3 provider accounts" in first.output  # Telnyx format (default), Twilio, TCR
     assert runner.invoke(cli, ["demo", "load"], env={"DATABASE_URL": db_url}).exit_code == 0
     db.rollback()
-    [account] = db.scalars(sa.select(ProviderAccount)).all()
+    accounts = db.scalars(sa.select(ProviderAccount).order_by(ProviderAccount.id)).all()
+    assert [(a.provider, a.is_default) for a in accounts] == [
+        (ProviderName.SANDBOX, True),
+        (ProviderName.TWILIO, False),
+        (ProviderName.TCR, False),
+    ]
+    account = accounts[0]
     assert (account.provider, account.is_default, account.base_url) == (
         ProviderName.SANDBOX,
         True,
