@@ -1,10 +1,19 @@
 """Consent import benchmark (issue #6): 1,000,000 generated events into SQLite and PostgreSQL.
 
-Prints per database: events/s of ``registry consent import``'s code path (validation, idempotency check, hash
-chain, subscriptions, daily counts), the importing process's peak memory, the time of the proof lookup
-(``consent show``) for one number among them, and the raw load speed of the same rows (plain ``executemany`` on
-SQLite, ``COPY`` on PostgreSQL, into a table with the same indexes) so the ratio is visible; on PostgreSQL also
-into one with the same foreign keys, which every imported row is checked against (docs/decisions.md 25).
+Prints per database:
+
+- events/s of ``registry consent import``'s code path (validation, idempotency check, hash chain,
+  subscriptions, daily counts, one transaction per batch), the import's CPU time split between this process
+  and the database server (PostgreSQL, when the server runs on this machine: wall time on a shared machine
+  says little on its own), and the importing process's peak memory;
+- the raw load speed of the same event rows, the plain way (``executemany`` on SQLite, binary ``COPY`` on
+  PostgreSQL, in transactions of the import's batch size), three times: into a bare table (the columns
+  only: no index, constraint or trigger — the database's load speed), into one with ``consent_event``'s
+  indexes and checks, and into one like ``consent_event`` as the import writes it (indexes, checks and the
+  foreign keys; its append-only triggers fire on UPDATE and DELETE only), with the import's rate as a share
+  of each;
+- the time of the proof lookup (``consent show``) for one number among them.
+
 Targets: ≥ 100,000 events/s on PostgreSQL and a lookup ≤ 10 ms.
 
     .venv/bin/python bench/consent.py [--events N] [--only sqlite|postgresql]
@@ -16,6 +25,7 @@ Each measurement runs in its own process so that peak memory is that of the impo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -103,10 +113,12 @@ def run_import(url: str, csv_path: str, org_id: int) -> dict:
     engine = create_db_engine(url)
     factory = make_sessionmaker(engine)
     with factory() as session, open(csv_path, "rb") as fh:
-        started = time.perf_counter()
+        server = ServerCPU(session.connection())
+        started, cpu, server_started = time.perf_counter(), time.process_time(), server.seconds()
         report = import_csv(session, org_id, fh, filename="bench.csv", actor=Actor.system("bench"),
                             errors_path=Path(csv_path + ".errors.csv"), commit=session.commit)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        server_cpu = server.seconds() - server_started if server.known else None
     lookups = []
     with factory() as session:
         for _ in range(21):
@@ -115,100 +127,141 @@ def run_import(url: str, csv_path: str, org_id: int) -> dict:
             lookups.append(time.perf_counter() - t)
             session.rollback()
     engine.dispose()
-    return {"imported": report.imported, "rejected": report.rejected, "seconds": elapsed,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    return {"imported": report.imported, "rejected": report.rejected, "seconds": elapsed, "cpu": cpu,
+            "server_cpu": server_cpu, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "lookup_ms": statistics.median(lookups) * 1000, "probe_events": len(found.entries)}
 
 
-COLUMNS = ("organization_id", "seq", "campaign_id", "phone", "kind", "occurred_at", "recorded_at", "method", "source",
-           "disclosure_id", "ip", "user_agent", "evidence_sha256", "evidence_name", "message_text", "reply_text",
-           "inbound_id", "import_id", "recorded_by_id", "recorded_by", "dedupe_key", "prev_hash", "hash")
+class ServerCPU:
+    """CPU seconds of this connection's PostgreSQL backend process, when the server runs on this machine (the
+    import holds one connection throughout; autovacuum, WAL writer and checkpointer are not counted)."""
+
+    def __init__(self, connection) -> None:
+        self.path = None
+        if connection.dialect.name == "postgresql":
+            pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            with contextlib.suppress(OSError):
+                if Path(f"/proc/{pid}/comm").read_text().startswith("postgres"):
+                    self.path = Path(f"/proc/{pid}/stat")
+        self.known = self.seconds() is not None
+
+    def seconds(self) -> float | None:
+        try:
+            fields = self.path.read_text().rsplit(")", 1)[1].split()  # type: ignore[union-attr]
+        except (AttributeError, OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def run_raw(url: str) -> dict:
-    """Load the rows the import wrote into an empty copy of consent_event (same indexes), the plain way."""
-    import sqlalchemy as sa
+COLUMNS = ("id", "organization_id", "seq", "campaign_id", "phone", "kind", "occurred_at", "recorded_at", "method",
+           "source", "disclosure_id", "ip", "user_agent", "evidence_sha256", "evidence_name", "message_text",
+           "reply_text", "inbound_id", "import_id", "recorded_by_id", "recorded_by", "dedupe_key", "prev_hash", "hash")
+#: what each raw load writes into: (label, description)
+RAW_TARGETS = (("bare", "a bare table: the columns only, no index, constraint or trigger"),
+               ("indexed", "a table with consent_event's indexes and checks, no foreign keys"),
+               ("as imported", "a table like consent_event: its indexes, checks and foreign keys"))
 
+
+def run_raw(url: str, batch: int) -> dict:
+    """Load the event rows the import wrote, the plain way, into a bare table, into one with the same indexes
+    and into one like ``consent_event`` (indexes and foreign keys), ``batch`` rows per transaction as the
+    import commits. PostgreSQL: binary COPY of dumps prepared beforehand (the timed loop only sends bytes);
+    SQLite: ``executemany`` of the rows as tuples."""
     from registry.db import create_db_engine
 
     engine = create_db_engine(url)
     cols = ", ".join(COLUMNS)
+    tables = ("raw_bare", "raw_indexed", "raw_as_imported")
+    loads = []
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
+        count = conn.exec_driver_sql("SELECT count(*) FROM consent_event").scalar()
         if engine.dialect.name == "postgresql":
-            dump = tempfile.NamedTemporaryFile(suffix=".copy", delete=False)  # noqa: SIM115
-            with raw.cursor() as cur, cur.copy(f"COPY (SELECT {cols} FROM consent_event) TO STDOUT") as copy:
-                for chunk in copy:
-                    dump.write(chunk)
-            dump.close()
-            with raw.cursor() as cur:
-                cur.execute("CREATE TABLE raw_event (LIKE consent_event INCLUDING ALL)")
-                raw.commit()
-                started = time.perf_counter()
-                with open(dump.name, "rb") as fh, cur.copy(f"COPY raw_event ({cols}) FROM STDIN") as copy:
-                    while block := fh.read(1 << 20):
-                        copy.write(block)
-                raw.commit()
-                elapsed = time.perf_counter() - started
-                cur.execute("SELECT count(*) FROM raw_event")
-                count = cur.fetchone()[0]
-                # LIKE … INCLUDING ALL copies the indexes but not the foreign keys, which the import's rows are
-                # checked against: load once more into a copy that has them too
-                cur.execute("CREATE TABLE raw_event_fk (LIKE consent_event INCLUDING ALL)")
+            with raw.cursor() as cur, tempfile.TemporaryFile() as dump:
+                cur.execute("SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM consent_event) t "
+                            "WHERE n %% %s = 1 ORDER BY id", (batch,))
+                starts = [r[0] for r in cur.fetchall()]
+                chunks = []
+                for i, first in enumerate(starts):
+                    offset = dump.tell()
+                    bound = f"AND id < {starts[i + 1]}" if i + 1 < len(starts) else ""
+                    with cur.copy(f"COPY (SELECT {cols} FROM consent_event WHERE id >= {first} {bound} ORDER BY id) "
+                                  "TO STDOUT (FORMAT BINARY)") as copy:
+                        for data in copy:
+                            dump.write(data)
+                    chunks.append((offset, dump.tell() - offset))
+                cur.execute("CREATE TABLE raw_bare (LIKE consent_event)")  # the columns and NOT NULL only
+                cur.execute("CREATE TABLE raw_indexed (LIKE consent_event INCLUDING ALL)")
+                cur.execute("CREATE TABLE raw_as_imported (LIKE consent_event INCLUDING ALL)")
                 cur.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                             "WHERE conrelid = 'consent_event'::regclass AND contype = 'f'")
                 for name, definition in cur.fetchall():
-                    cur.execute(f"ALTER TABLE raw_event_fk ADD CONSTRAINT raw_{name} {definition}")
+                    cur.execute(f"ALTER TABLE raw_as_imported ADD CONSTRAINT raw_{name} {definition}")
                 raw.commit()
-                started = time.perf_counter()
-                with open(dump.name, "rb") as fh, cur.copy(f"COPY raw_event_fk ({cols}) FROM STDIN") as copy:
-                    while block := fh.read(1 << 20):
-                        copy.write(block)
-                raw.commit()
-                fk_seconds = time.perf_counter() - started
-            os.unlink(dump.name)
+                for table, what in zip(tables, RAW_TARGETS, strict=True):
+                    started = time.perf_counter()
+                    for offset, size in chunks:
+                        dump.seek(offset)
+                        data = dump.read(size)
+                        with cur.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT BINARY)") as copy:
+                            copy.write(data)
+                        raw.commit()
+                    loads.append((*what, time.perf_counter() - started))
         else:
-            rows = conn.exec_driver_sql(f"SELECT {cols} FROM consent_event").fetchall()
+            rows = conn.exec_driver_sql(f"SELECT {cols} FROM consent_event ORDER BY id").fetchall()
             ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'consent_event'").scalar()
             indexes = [r[0] for r in conn.exec_driver_sql(
                 "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'consent_event' "
                 "AND sql IS NOT NULL")]
+            conn.commit()
             cur = raw.cursor()
-            cur.execute(ddl.replace("consent_event", "raw_event", 1))
-            for index in indexes:
-                cur.execute(index.replace("ON consent_event", "ON raw_event").replace("INDEX ix_", "INDEX raw_ix_"))
+            cur.execute(f"CREATE TABLE raw_bare ({cols})")  # no types, keys or constraints
+            for table in tables[1:]:
+                cur.execute(ddl.replace("consent_event", table, 1))
+                for index in indexes:
+                    cur.execute(index.replace("ON consent_event", f"ON {table}")
+                                .replace("INDEX ix_", f"INDEX {table}_ix_"))
             raw.commit()
-            started = time.perf_counter()
-            cur.execute("BEGIN")
-            cur.executemany(f"INSERT INTO raw_event ({cols}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
-            raw.commit()
-            elapsed = time.perf_counter() - started
-            count = len(rows)
-            fk_seconds = None
+            insert = f"INSERT INTO {{}} ({cols}) VALUES ({', '.join('?' * len(COLUMNS))})"
+            for table, what in zip(tables, RAW_TARGETS, strict=True):
+                # the foreign keys are declared in the copied DDL and enforced with PRAGMA foreign_keys
+                cur.execute(f"PRAGMA foreign_keys={'ON' if table == 'raw_as_imported' else 'OFF'}")
+                started = time.perf_counter()
+                for i in range(0, len(rows), batch):
+                    cur.execute("BEGIN")
+                    cur.executemany(insert.format(table), rows[i:i + batch])
+                    raw.commit()
+                loads.append((*what, time.perf_counter() - started))
     engine.dispose()
-    del sa
-    return {"rows": count, "seconds": elapsed, "fk_seconds": fk_seconds}
+    return {"rows": count, "batch": batch, "loads": loads}
 
 
 def child(args: list[str]) -> dict:
-    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, __file__, *args], check=False, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"{' '.join(args[:1])} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def measure(kind: str, url: str, csv_path: Path, n: int) -> None:
+    from registry.consent.imports import BATCH
+
     org_id = setup(url)
     result = child(["--child-import", url, str(csv_path), str(org_id)])
-    raw = child(["--child-raw", url])
-    rate, raw_rate = result["imported"] / result["seconds"], raw["rows"] / raw["seconds"]
-    print(f"{kind:10s} import  {result['imported']:>9,} events in {result['seconds']:6.1f} s = {rate:>9,.0f} events/s"
-          f"  peak memory {result['peak_mb']:,.0f} MB")
-    print(f"{kind:10s} raw     {raw['rows']:>9,} rows   in {raw['seconds']:6.1f} s = {raw_rate:>9,.0f} rows/s"
-          f"  ({'COPY, same indexes, no foreign keys' if kind == 'postgresql' else 'executemany, same table'})  "
-          f"import/raw = {rate / raw_rate:.2f}")
-    if raw.get("fk_seconds"):
-        fk_rate = raw["rows"] / raw["fk_seconds"]
-        print(f"{kind:10s} raw+FK  {raw['rows']:>9,} rows   in {raw['fk_seconds']:6.1f} s = {fk_rate:>9,.0f} rows/s"
-              f"  (COPY, same indexes and foreign keys)  import/raw+FK = {rate / fk_rate:.2f}")
+    raw = child(["--child-raw", url, str(BATCH)])
+    rate = result["imported"] / result["seconds"]
+    cpu = f"this process {result['cpu']:.1f} s"
+    if result["server_cpu"] is not None:
+        cpu += f", its database backend {result['server_cpu']:.1f} s"
+    print(f"{kind:10s} import       {result['imported']:>9,} events in {result['seconds']:6.1f} s = {rate:>9,.0f} "
+          f"events/s  (CPU: {cpu}; peak memory {result['peak_mb']:,.0f} MB)")
+    how = "binary COPY" if kind == "postgresql" else "executemany"
+    print(f"{kind:10s} raw load of the same {raw['rows']:,} event rows ({how}, {raw['batch']:,} rows per "
+          f"transaction; subscriptions and daily counts not included):")
+    for label, what, seconds in raw["loads"]:
+        raw_rate = raw["rows"] / seconds
+        print(f"{kind:10s}   {label:11s} {seconds:6.1f} s = {raw_rate:>9,.0f} rows/s  import/raw = "
+              f"{rate / raw_rate:4.2f}  into {what}")
     print(f"{kind:10s} consent show {PROBE}: {result['lookup_ms']:.2f} ms (median of 21, {result['probe_events']} "
           f"events)")
     if kind == "postgresql":
@@ -221,14 +274,14 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--child-import", nargs=3)
-    parser.add_argument("--child-raw", nargs=1)
+    parser.add_argument("--child-raw", nargs=2)
     args = parser.parse_args()
     if args.child_import:
         url, path, org = args.child_import
         print(json.dumps(run_import(url, path, int(org))))
         return
     if args.child_raw:
-        print(json.dumps(run_raw(args.child_raw[0])))
+        print(json.dumps(run_raw(args.child_raw[0], int(args.child_raw[1]))))
         return
     pg_admin = os.environ.get("REGISTRY_TEST_POSTGRESQL_URL")
     if args.only != "sqlite" and not pg_admin:

@@ -17,7 +17,7 @@ per organization (``registry.audit.chain.acquire``), so the consent trail never 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from enum import Enum
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the ensure_ascii=False encoder
@@ -39,7 +39,8 @@ CONTENT_FIELDS = ("campaign_id", "disclosure_sha256", "evidence_name", "evidence
 LINK_FIELDS = ("content", "dedupe_key", "import_id", "inbound_id", "prev_hash", "recorded_at", "recorded_by",
                "recorded_by_id", "seq")
 
-__all__ = ["CONSENT_LOCK_CLASS", "GENESIS", "content_digest", "hold", "link_hash", "time_text", "verify_consent"]
+__all__ = ["CONSENT_LOCK_CLASS", "GENESIS", "content_digest", "content_digester", "hold", "link_hash", "link_hasher",
+           "time_text", "verify_consent"]
 
 
 def hold(session: Session, organization_id: int) -> bool:
@@ -51,7 +52,7 @@ def time_text(value: datetime) -> str:
     """``registry.audit.chain.format_time`` for an aware datetime, without strftime's cost."""
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    return value.isoformat(timespec="microseconds")[:-6] + "Z"  # "…+00:00" → "…Z"
 
 
 def content_digest(organization_id: int, campaign_id: int, phone: str, kind: str, occurred_at: str, method: str,
@@ -82,6 +83,42 @@ def link_hash(content: str, dedupe_key: str, import_id: int | None, inbound_id: 
             f'"recorded_at":{_e(recorded_at)},"recorded_by":{_e(recorded_by)},'
             f'"recorded_by_id":{"null" if recorded_by_id is None else int(recorded_by_id)},"seq":{int(seq)}}}')
     return _sha(data.encode()).hexdigest()
+
+
+def content_digester(organization_id: int, _e: Any = encode_basestring, _sha: Any = hashlib.sha256
+                      ) -> Callable[[int, str, str, str, str, str | None, str | None, str | None, str | None], str]:
+    """:func:`content_digest` of events without evidence or message text (an imported row), the organization
+    bound once: ``digest(campaign_id, phone, kind, occurred_at, method, source, disclosure_sha256, ip,
+    user_agent)``, the same bytes hashed. ``occurred_at`` is :func:`time_text`'s text."""
+    organization = f'"organization_id":{int(organization_id)},"phone":'
+
+    def digest(campaign_id: int, phone: str, kind: str, occurred_at: str, method: str, source: str | None,
+               disclosure_sha256: str | None, ip: str | None, user_agent: str | None) -> str:
+        return _sha(f'{{"campaign_id":{int(campaign_id)},'
+                    f'"disclosure_sha256":{"null" if disclosure_sha256 is None else _e(disclosure_sha256)},'
+                    f'"evidence_name":null,"evidence_sha256":null,"ip":{"null" if ip is None else _e(ip)},'
+                    f'"kind":{_e(kind)},"message_text":null,"method":{_e(method)},"occurred_at":{_e(occurred_at)},'
+                    f'{organization}{_e(phone)},"reply_text":null,"source":{"null" if source is None else _e(source)},'
+                    f'"user_agent":{"null" if user_agent is None else _e(user_agent)}}}'.encode()).hexdigest()
+
+    return digest
+
+
+def link_hasher(import_id: int | None, recorded_at: str, recorded_by: str, recorded_by_id: int | None,
+                _e: Any = encode_basestring, _sha: Any = hashlib.sha256) -> Callable[[str, str, int | None, str, int],
+                                                                                  str]:
+    """:func:`link_hash` with the fields one append shares (who recorded it, when, which import) bound once:
+    ``hash_(content, dedupe_key, inbound_id, prev_hash, seq)``, the same bytes hashed."""
+    imported = "null" if import_id is None else str(int(import_id))
+    recorded = (f'"recorded_at":{_e(recorded_at)},"recorded_by":{_e(recorded_by)},'
+                f'"recorded_by_id":{"null" if recorded_by_id is None else int(recorded_by_id)},"seq":')
+
+    def hash_(content: str, dedupe_key: str, inbound_id: int | None, prev_hash: str, seq: int) -> str:
+        return _sha(f'{{"content":{_e(content)},"dedupe_key":{_e(dedupe_key)},"import_id":{imported},'
+                    f'"inbound_id":{"null" if inbound_id is None else int(inbound_id)},'
+                    f'"prev_hash":{_e(prev_hash)},{recorded}{int(seq)}}}'.encode()).hexdigest()
+
+    return hash_
 
 
 # --- verification ----------------------------------------------------------------------------------------

@@ -4,10 +4,10 @@ Every step is one statement (or one COPY) per batch, whatever its size, and ever
 on an equality (idempotency key, (campaign, phone)), so a batch costs the same against an empty table as
 against one of ten million rows:
 
-- PostgreSQL: events arrive by ``COPY``; key lists travel as one text parameter split on the server
-  (``string_to_array``), not as a parameter array psycopg would have to dump element by element; the
-  subscription upsert goes through a ``COPY`` into a temporary staging table and one
-  ``INSERT … SELECT … ON CONFLICT``.
+- PostgreSQL: events and new subscriptions arrive by binary ``COPY`` (psycopg's C dumpers write the wire
+  format; the server parses no text), changed subscriptions by binary ``COPY`` into a temporary staging table
+  and one ``UPDATE … FROM``; key lists travel as one text parameter split on the server
+  (``string_to_array``), not as a parameter array psycopg would have to dump element by element.
 - SQLite: ``executemany`` with prepared tuples in the batch's transaction; lookups are written so that SQLite
   picks the idempotency-key and phone indexes (without statistics it would otherwise walk the organization's
   ``(organization_id, seq)`` index, which grows with every batch).
@@ -15,7 +15,6 @@ against one of ten million rows:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,8 @@ EVENT_COLUMNS = ("organization_id", "seq", "campaign_id", "phone", "kind", "occu
                  "source", "disclosure_id", "ip", "user_agent", "evidence_sha256", "evidence_name", "message_text",
                  "reply_text", "inbound_id", "import_id", "recorded_by_id", "recorded_by", "dedupe_key", "prev_hash",
                  "hash")
+SUBSCRIPTION_COLUMNS = ("campaign_id", "phone", "state", "state_at", "state_seq", "state_kind", "state_method",
+                        "disclosure_id", "organization_id", "updated_at")
 #: (state, state_at, state_seq, state_kind, state_method, disclosure_id) per (campaign_id, phone)
 Subscriptions = dict[tuple[int, str], list[Any]]
 
@@ -132,7 +133,9 @@ class SQLiteStore(Store):
     CHUNK = 900
 
     def time(self, value: datetime) -> str:
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        if value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        return value.isoformat(sep=" ", timespec="microseconds")[:-6]  # without "+00:00", as SQLAlchemy stores it
 
     def day(self, value: date) -> str:
         return value.isoformat()
@@ -191,34 +194,37 @@ class PostgresStore(Store):
 
     def insert_events(self, organization_id: int, written: Iterable[Written], recorded_at: datetime,
                       recorder: Recorder) -> None:
-        recorded = recorded_at.isoformat()
-        tail = "\t".join((_copy_int(recorder.import_id), _copy_int(recorder.user_id),
-                          _copy_text(recorder.label[:254])))
-        org = str(organization_id)
-        text, number = _copy_text, _copy_int
-        lines = (
-            f"{org}\t{w.seq}\t{e.campaign_id}\t{e.phone}\t{e.kind}\t{e.occurred_text}\t{recorded}\t{e.method}\t"
-            f"{text(e.source)}\t{number(e.disclosure_id)}\t{text(e.ip)}\t{text(e.user_agent)}\t"
-            f"{text(e.evidence_sha256)}\t{text(e.evidence_name)}\t{text(e.message_text)}\t{text(e.reply_text)}\t"
-            f"{number(e.inbound_id)}\t{tail}\t{e.dedupe_key}\t{w.prev_hash}\t{w.hash}\n"
-            for w in written for e in (w.event,))
-        self.copy(f"COPY consent_event ({', '.join(EVENT_COLUMNS)}) FROM STDIN", lines)
+        tail = (recorder.import_id, recorder.user_id, recorder.label[:254])
+        rows = ((organization_id, w.seq, e.campaign_id, e.phone, e.kind, e.occurred_at, recorded_at, e.method,
+                 e.source, e.disclosure_id, e.ip, e.user_agent, e.evidence_sha256, e.evidence_name, e.message_text,
+                 e.reply_text, e.inbound_id, *tail, e.dedupe_key, w.prev_hash, w.hash)
+                for w in written for e in (w.event,))
+        self.copy("consent_event", EVENT_COLUMNS, rows)
 
-    def copy(self, statement: str, lines: Iterable[str]) -> None:
-        """COPY ``lines`` (each ending in a newline), sent 1,000 at a time as they are produced."""
+    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Binary ``COPY table (columns)`` of ``rows``, sent as they are produced (psycopg's C dumpers build the
+        wire format: no text formatting or escaping in Python, no text parsing on the server)."""
+        types = self.types(table, columns)  # before the COPY: no other statement may run during it
         cursor = self.raw.cursor()
         try:
-            with cursor.copy(statement) as copy:
-                chunk: list[str] = []
-                for line in lines:
-                    chunk.append(line)
-                    if len(chunk) == 1000:
-                        copy.write("".join(chunk))
-                        chunk.clear()
-                if chunk:
-                    copy.write("".join(chunk))
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
+                write = copy.write_row
+                for row in rows:
+                    write(row)
         finally:
             cursor.close()
+
+    def types(self, table: str, columns: Sequence[str]) -> list[str]:
+        """The columns' types as binary COPY needs them (an ``int4`` column takes exactly four bytes), read
+        from the catalog once per process."""
+        key = (table, tuple(columns))
+        found = _COPY_TYPES.get(key)
+        if found is None:
+            by_name = dict(self.fetch("SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
+                                      "WHERE attrelid = {}::regclass AND attnum > 0 AND NOT attisdropped", (table,)))
+            found = _COPY_TYPES[key] = [_BINARY_TYPES.get(by_name[c], "text") for c in columns]
+        return found
 
     def subscriptions(self, keys: set[tuple[int, str]]) -> Subscriptions:
         return {(cid, phone): [state, state_at, seq, kind, method, disclosure_id]
@@ -238,23 +244,20 @@ class PostgresStore(Store):
         if len(rows) < self.STAGE_FROM:
             super().upsert_subscriptions(organization_id, rows, now, stored)
             return
-        org, updated = str(organization_id), now.isoformat()
         fresh, changed = [], []
-        for (cid, phone), s in rows:
-            line = f"{cid}\t{phone}\t{s[0]}\t{s[1].isoformat()}\t{s[2]}\t{s[3]}\t{s[4]}\t{_copy_int(s[5])}"
-            if (cid, phone) in stored:
-                changed.append(line + "\n")
+        for key, s in rows:
+            if key in stored:
+                changed.append((*key, *s))
             else:
-                fresh.append(f"{line}\t{org}\t{updated}\n")
+                fresh.append((*key, *s, organization_id, now))
         if fresh:
-            self.copy("COPY consent_subscription (campaign_id, phone, state, state_at, state_seq, state_kind, "
-                      "state_method, disclosure_id, organization_id, updated_at) FROM STDIN", fresh)
+            self.copy("consent_subscription", SUBSCRIPTION_COLUMNS, fresh)
         if changed:
             self.execute("CREATE TEMPORARY TABLE IF NOT EXISTS consent_subscription_stage (campaign_id int, "
                          "phone text, state text, state_at timestamptz, state_seq int, state_kind text, "
                          "state_method text, disclosure_id int) ON COMMIT DELETE ROWS", ())
             self.execute("TRUNCATE consent_subscription_stage", ())
-            self.copy("COPY consent_subscription_stage FROM STDIN", changed)
+            self.copy("consent_subscription_stage", SUBSCRIPTION_COLUMNS[:8], changed)
             # a few ms; without it the planner may hash-join the whole subscription table against the stage
             self.execute("ANALYZE consent_subscription_stage", ())
             self.execute(
@@ -269,15 +272,7 @@ def _sqlite_time(text: str) -> str:
     return f"{text[:10]} {text[11:-1]}"
 
 
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: str | None) -> str:
-    if value is None:
-        return "\\N"
-    return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
-
-
-def _copy_int(value: int | None) -> str:
-    return "\\N" if value is None else str(value)
+#: catalog type → psycopg binary dumper name, for binary COPY
+_BINARY_TYPES = {"integer": "int4", "bigint": "int8", "smallint": "int2", "timestamp with time zone": "timestamptz",
+                 "date": "date", "boolean": "bool", "character varying": "text", "text": "text"}
+_COPY_TYPES: dict[tuple[str, tuple[str, ...]], list[str]] = {}

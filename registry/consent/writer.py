@@ -15,15 +15,14 @@ per-batch ``commit`` callback).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .chain import content_digest, hold, link_hash, time_text
+from .chain import content_digest, hold, link_hasher, time_text
 from .models import CONSENTING, EventKind
 from .stores import Store, store_for
 
@@ -32,7 +31,6 @@ HELP = EventKind.HELP.value
 _CONSENTING = frozenset(k.value for k in CONSENTING)
 _COUNTED_IN = frozenset({EventKind.OPT_IN.value, EventKind.RE_OPT_IN.value})
 OPTED_IN, OPTED_OUT = "opted_in", "opted_out"
-
 
 
 class NewEvent:
@@ -67,6 +65,25 @@ class NewEvent:
         self.content = ""
         self.dedupe_key = dedupe_key
 
+    @classmethod
+    def checked(cls, digest: Callable[..., str], campaign_id: int, phone: str, kind: str, occurred_at: datetime,
+                method: str, source: str | None, disclosure_id: int | None, disclosure_sha256: str | None,
+                ip: str | None, user_agent: str | None) -> NewEvent:
+        """An imported row's event (no evidence or message text), digested as it is built: ``digest`` is
+        ``chain.content_digester(organization_id)`` of the organization it is appended to."""
+        if occurred_at.tzinfo is not UTC:
+            occurred_at = occurred_at.astimezone(UTC)
+        self = cls.__new__(cls)
+        self.campaign_id, self.phone, self.kind, self.occurred_at, self.method = (campaign_id, phone, kind,
+                                                                                   occurred_at, method)
+        self.source, self.disclosure_id, self.disclosure_sha256, self.ip, self.user_agent = (
+            source, disclosure_id, disclosure_sha256, ip, user_agent)
+        self.evidence_sha256 = self.evidence_name = self.message_text = self.reply_text = self.inbound_id = None
+        self.occurred_text = text = occurred_at.isoformat(timespec="microseconds")[:-6] + "Z"  # time_text()
+        self.content = self.dedupe_key = digest(campaign_id, phone, kind, text, method, source, disclosure_sha256,
+                                                ip, user_agent)
+        return self
+
     def digest(self, organization_id: int) -> str:
         self.content = content_digest(organization_id, self.campaign_id, self.phone, self.kind, self.occurred_text,
                                       self.method, self.source, self.disclosure_sha256, self.ip, self.user_agent,
@@ -76,7 +93,7 @@ class NewEvent:
         return self.content
 
 
-@dataclass
+@dataclass(slots=True)
 class Written:
     seq: int
     prev_hash: str
@@ -112,7 +129,8 @@ def append_events(session: Session, organization_id: int, events: Sequence[NewEv
     backend = store_for(session)
     hold(session, organization_id)
     for event in events:
-        event.digest(organization_id)
+        if not event.content:  # NewEvent.checked() digests as it builds
+            event.digest(organization_id)
     known = backend.known_keys(organization_id, {e.dedupe_key for e in events})
     fresh = []
     for event in events:
@@ -125,19 +143,18 @@ def append_events(session: Session, organization_id: int, events: Sequence[NewEv
         return result
     recorded_at = recorded_at or datetime.now(UTC)
     seq, prev = backend.head(organization_id)
-    recorded_text = time_text(recorded_at)
-    label, user_id, import_id = recorder.label[:254], recorder.user_id, recorder.import_id
+    hash_of = link_hasher(recorder.import_id, time_text(recorded_at), recorder.label[:254], recorder.user_id)
     written = result.written
+    add = written.append
 
     def link(seq: int, prev: str) -> Iterator[Written]:
         # consumed by insert_events while it writes, so the server takes in the first rows (COPY) while the
         # later ones are still being hashed
         for event in fresh:
             seq += 1
-            hash_ = link_hash(event.content, event.dedupe_key, import_id, event.inbound_id, prev, recorded_text,
-                              label, user_id, seq)
+            hash_ = hash_of(event.content, event.dedupe_key, event.inbound_id, prev, seq)
             w = Written(seq, prev, hash_, event)
-            written.append(w)
+            add(w)
             yield w
             prev = hash_
 
@@ -153,49 +170,60 @@ def append_events(session: Session, organization_id: int, events: Sequence[NewEv
 
 def _fold(backend: Store, organization_id: int, written: list[Written], now: datetime) -> None:
     """Subscriptions, daily counts and disclosure use for the events just written."""
-    keys = {(w.event.campaign_id, w.event.phone) for w in written if w.event.kind != HELP}
+    keys = {(e.campaign_id, e.phone) for w in written for e in (w.event,) if e.kind != HELP}
     states: dict[tuple[int, str], list[Any]] = backend.subscriptions(keys) if keys else {}
     stored = set(states)  # rows that exist (we hold the chain lock: no other writer adds one meanwhile)
     changed: set[tuple[int, str]] = set()
-    daily: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    mark_changed = changed.add
+    # per (campaign, UTC day as text: occurred_text[:10] is occurred_at.date() in ISO form)
+    daily: dict[tuple[int, str], list[int]] = {}
     used: dict[int, list[Any]] = {}
     for w in written:
         e = w.event
-        counts = daily[(e.campaign_id, e.occurred_at.date())]
-        if e.kind == HELP:
+        kind, at, campaign_id = e.kind, e.occurred_at, e.campaign_id
+        day = (campaign_id, e.occurred_text[:10])
+        counts = daily.get(day)
+        if counts is None:
+            counts = daily[day] = [0, 0, 0, 0, 0]
+        if kind == HELP:
             counts[2] += 1
             continue
-        if e.kind == OPT_OUT:
+        if kind == OPT_OUT:
             counts[1] += 1
-            new_state = OPTED_OUT
+            opting_in = False
         else:
-            if e.kind in _COUNTED_IN:
+            if kind in _COUNTED_IN:
                 counts[0] += 1
-            new_state = OPTED_IN
+            opting_in = True
             if e.disclosure_id is not None:
                 use = used.get(e.disclosure_id)
                 if use is None:
-                    used[e.disclosure_id] = [e.campaign_id, 1, e.occurred_at, e.occurred_at]
+                    used[e.disclosure_id] = [campaign_id, 1, at, at]
                 else:
                     use[1] += 1
-                    use[2] = min(use[2], e.occurred_at)
-                    use[3] = max(use[3], e.occurred_at)
-        key = (e.campaign_id, e.phone)
+                    if at < use[2]:
+                        use[2] = at
+                    if at > use[3]:
+                        use[3] = at
+        key = (campaign_id, e.phone)
         current = states.get(key)
-        # [state, state_at, state_seq, state_kind, state_method, disclosure_id]
-        if current is None or (e.occurred_at, new_state == OPTED_OUT) >= (current[1], current[0] == OPTED_OUT):
-            old_state = current[0] if current else None
-            if new_state != old_state:
-                if new_state == OPTED_IN:
+        # [state, state_at, state_seq, state_kind, state_method, disclosure_id]; the newer event wins, an
+        # opt-out wins a tie: (at, is opt-out) >= (state_at, state is opted out)
+        if current is None or at > current[1] or (at == current[1] and (not opting_in or current[0] != OPTED_OUT)):
+            old_state = current[0] if current is not None else None
+            if opting_in:
+                if old_state != OPTED_IN:
                     counts[3] += 1
-                elif old_state == OPTED_IN:
+                states[key] = current = [OPTED_IN, at, w.seq, kind, e.method, e.disclosure_id]
+            else:
+                if old_state == OPTED_IN:
                     counts[4] += 1
-            states[key] = [new_state, e.occurred_at, w.seq, e.kind, e.method,
-                           e.disclosure_id if new_state == OPTED_IN else None]
-            changed.add(key)
-        w.state = states[key][0]
+                states[key] = current = [OPTED_OUT, at, w.seq, kind, e.method, None]
+            mark_changed(key)
+        w.state = current[0]
     if changed:
         backend.upsert_subscriptions(organization_id, [(k, states[k]) for k in changed], now, stored)
-    backend.add_daily(organization_id, [(k, v) for k, v in daily.items()])
+    backend.add_daily(organization_id, [((cid, date.fromisoformat(day)), counts)
+                                        for (cid, day), counts in daily.items()])
     if used:
         backend.add_disclosure_use(organization_id, list(used.items()))

@@ -4,18 +4,38 @@ with raw SQL; ``registry audit verify`` names the first broken consent event."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
 from registry.audit.chain import canonical
-from registry.consent.chain import CONTENT_FIELDS, LINK_FIELDS, content_digest, link_hash, verify_consent_organization
+from registry.consent.chain import (
+    CONTENT_FIELDS,
+    LINK_FIELDS,
+    content_digest,
+    content_digester,
+    link_hash,
+    link_hasher,
+    verify_consent_organization,
+)
 from registry.consent.writer import NewEvent, Recorder, append_events
 from registry.db import unit_of_work
 
 from .conftest import CTA, events
+
+
+def test_time_text_is_the_audit_chains_time_format():
+    from zoneinfo import ZoneInfo
+
+    from registry.audit.chain import format_time
+    from registry.consent.chain import time_text
+
+    for moment in (datetime(2026, 1, 5, 19, 3, tzinfo=UTC), datetime.fromisoformat("2026-01-01T00:00:15+00:00"),
+                   datetime(2026, 1, 5, 19, 3, 0, 5, tzinfo=timezone(timedelta(hours=-5))),
+                   datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=ZoneInfo("America/Chicago"))):
+        assert time_text(moment) == format_time(moment)
 
 
 def test_fast_serializers_equal_canonical_json():
@@ -31,6 +51,18 @@ def test_fast_serializers_equal_canonical_json():
         link = dict(zip(LINK_FIELDS, ["c" * 64, "d" * 64, i or None, None, "0" * 64, "2026-01-05T19:03:00.000000Z",
                                       value or "system", 12, 1000 + i], strict=True))
         assert link_hash(**link) == hashlib.sha256(canonical(link)).hexdigest()
+        # the bulk import's serializers: the batch's shared fields bound once, the same bytes
+        hasher = link_hasher(link["import_id"], link["recorded_at"], link["recorded_by"], link["recorded_by_id"])
+        assert hasher(link["content"], link["dedupe_key"], link["inbound_id"], link["prev_hash"], link["seq"]) == \
+            hashlib.sha256(canonical(link)).hexdigest()
+        assert hasher(value or "c", value or "d", 5, value or "p", 1) == link_hash(
+            value or "c", value or "d", link["import_id"], 5, value or "p", link["recorded_at"], link["recorded_by"],
+            link["recorded_by_id"], 1)
+        imported = content | {"evidence_name": None, "evidence_sha256": None, "message_text": None,
+                              "reply_text": None}
+        assert content_digester(imported["organization_id"])(*[imported[k] for k in (
+            "campaign_id", "phone", "kind", "occurred_at", "method", "source", "disclosure_sha256", "ip",
+            "user_agent")]) == hashlib.sha256(canonical(imported)).hexdigest()
 
 
 @pytest.fixture

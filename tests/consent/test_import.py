@@ -136,3 +136,22 @@ def test_upload_page_imports_and_reports_errors(as_role, consent, db):
     report.close()
     assert report.status_code == 200 and "row,field,reason" in text and "'nope' is not a phone number" in text
     assert len(events(db, consent.org.id)) == 1
+
+
+def test_the_collector_settings_are_restored_after_an_import(consent, session_factory, tmp_path):
+    """The import collects garbage less often while it runs (many small objects per batch) and puts the
+    process's settings back afterwards, also when it fails."""
+    import gc
+
+    before = gc.get_threshold()
+    with session_factory() as session:
+        import_csv(session, consent.org.id, io.BytesIO((HEADER + row()).encode()), filename="gc.csv",
+                   actor=Actor.system("tests"), errors_path=tmp_path / "gc.errors.csv", commit=session.commit)
+        assert gc.get_threshold() == before
+        # the broken bytes come after the first 64 KiB the reader decodes: the import is under way
+        rows = "".join(row(phone=f"+1312555{i:04d}") for i in range(400))
+        with pytest.raises(UnusableFile, match="cannot be read"):
+            import_csv(session, consent.org.id, io.BytesIO((HEADER + rows).encode() + b"\xff\xfe,opt_in\n"),
+                       filename="bad.csv", actor=Actor.system("tests"), errors_path=tmp_path / "bad.errors.csv",
+                       commit=session.commit)
+    assert gc.get_threshold() == before
