@@ -103,10 +103,12 @@ def register_blueprints(app: Flask) -> None:
     from registry.campaigns.views import bp as campaigns_bp
     from registry.dashboard.views import bp as dashboard_bp
     from registry.numbers.views import bp as numbers_bp
+    from registry.provider_accounts.views import bp as provider_accounts_bp
     from registry.reviews.views import bp as reviews_bp
     from registry.rules_page import bp as rules_bp
 
-    for bp in (auth_bp, dashboard_bp, brands_bp, campaigns_bp, numbers_bp, reviews_bp, rules_bp, audit_bp, api_bp):
+    for bp in (auth_bp, dashboard_bp, brands_bp, campaigns_bp, numbers_bp, reviews_bp, rules_bp, audit_bp, api_bp,
+               provider_accounts_bp):
         app.register_blueprint(bp)
 
     from registry.webhooks.views import bp as webhooks_bp

@@ -22,6 +22,7 @@ from registry.records import get_owned
 from registry.reviews.operations import submit_for_review
 from registry.rules import lint
 from registry.states import RegistrationStatus
+from registry.sync.queries import provider_view
 from registry.tcr import to_tcr_payload
 from registry.web.context import current_actor, page_arg
 from registry.web.drafts import FormSource, flash_saved, loaded_version, save
@@ -112,7 +113,8 @@ def detail(brand_id: int):
     brand = get_owned(db, Brand, g.organization.id, brand_id)
     report = lint_brand(brand)
     return render_template("brands/detail.html", brand=brand, report=report, by_field=by_field(report.findings),
-                           fields=fields_for(brand.entity_type), tcr=to_tcr_payload(brand), life=lifecycle(db, brand))
+                           fields=fields_for(brand.entity_type), tcr=to_tcr_payload(brand), life=lifecycle(db, brand),
+                           provider=provider_view(db, brand), tcr_id=brand.tcr_brand_id)
 
 
 def _render_form(form: BrandForm, entity_type: str, report, *, brand: Brand | None):

@@ -26,6 +26,7 @@ from registry.rules import lint
 from registry.rules.vocabulary import USECASES
 from registry.states import RegistrationStatus
 from registry.submissions.refile import REFILABLE, refile_campaign, refile_targets
+from registry.sync.queries import provider_view
 from registry.web.context import current_actor, page_arg
 from registry.web.drafts import FormSource, flash_saved, loaded_version, save
 from registry.web.pagination import paginate
@@ -166,7 +167,7 @@ def detail(campaign_id: int):
                            by_field=by_field(report.findings), tcr=campaign_payload(campaign),
                            fields=[n for _, _, names in STEPS for n in names], life=lifecycle(db, campaign),
                            media_form=MediaForm(), usecase_label=USECASE_HELP.get(campaign.usecase, ("",))[0],
-                           refile=refile)
+                           refile=refile, provider=provider_view(db, campaign), tcr_id=campaign.tcr_campaign_id)
 
 
 @bp.route("/campaigns/<id:campaign_id>/refile", methods=["POST"])

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from registry.audit import Actor, record
 from registry.auth.models import Organization
 from registry.errors import NotFound, UserValueError
+from registry.locking import check_version
 
 from .crypto import decrypt, encrypt
 from .models import ProviderAccount, ProviderName
@@ -171,8 +172,10 @@ def replace_credentials(
     api_key: str,
     actor: Actor,
     api_secret: str | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """Store new credentials (the old ones are overwritten, never shown)."""
+    check_version(account, expected_version, what=f"The provider account {account.label}")
     account.credentials = encrypt(fernet, json.dumps(_credentials(account.provider, api_key, api_secret)))
     session.flush()
     record(
@@ -185,6 +188,70 @@ def replace_credentials(
         summary=f"Provider account {account.audit_label}: credentials replaced",
         changes={"credentials": ["(encrypted)", "(encrypted, not shown)"]},
     )
+
+
+def set_default(
+    session: Session, account: ProviderAccount, *, actor: Actor, expected_version: int | None = None
+) -> bool:
+    """Make ``account`` the organization's default (new submissions use it); False when it already was."""
+    check_version(account, expected_version, what=f"The provider account {account.label}")
+    if not account.is_active:
+        raise UserValueError(
+            f"{account.label} is inactive: activate it before making it the default.", field="is_default"
+        )
+    if account.is_default:
+        return False
+    previous = session.scalar(
+        sa.select(ProviderAccount).where(
+            ProviderAccount.organization_id == account.organization_id,
+            ProviderAccount.is_default.is_(True),
+            ProviderAccount.id != account.id,
+        )
+    )
+    if previous is not None:
+        previous.is_default = False
+        session.flush()  # the old default is cleared before the new one is set (one default per organization)
+    account.is_default = True
+    session.flush()
+    record(
+        session,
+        organization_id=account.organization_id,
+        actor=actor,
+        action="update",
+        entity_type="provider_account",
+        entity_id=account.id,
+        summary=f"Provider account {account.audit_label} made the default"
+        + (f" instead of {previous.audit_label}" if previous is not None else ""),
+        changes={"is_default": [False, True]} | ({"previous_default": [previous.label, None]} if previous else {}),
+    )
+    return True
+
+
+def set_active(
+    session: Session, account: ProviderAccount, active: bool, *, actor: Actor, expected_version: int | None = None
+) -> bool:
+    """Activate or deactivate ``account``; an inactive account is neither used for submissions nor accepts
+    webhooks, and stops being the default. False when it already was in that state."""
+    check_version(account, expected_version, what=f"The provider account {account.label}")
+    if account.is_active == active:
+        return False
+    changes: dict[str, Any] = {"is_active": [account.is_active, active]}
+    account.is_active = active
+    if not active and account.is_default:
+        account.is_default = False
+        changes["is_default"] = [True, False]
+    session.flush()
+    record(
+        session,
+        organization_id=account.organization_id,
+        actor=actor,
+        action="update",
+        entity_type="provider_account",
+        entity_id=account.id,
+        summary=f"Provider account {account.audit_label} {'activated' if active else 'deactivated'}",
+        changes=changes,
+    )
+    return True
 
 
 def credentials_of(account: ProviderAccount, fernet: MultiFernet) -> dict[str, Any]:

@@ -64,6 +64,7 @@ def provider_view(session: Session, obj: Any) -> ProviderView:
             .where(FOREIGN_KEY[kind] == obj.id, Submission.step == STEP[kind])
             .order_by(Submission.id.desc())
             .limit(20)
+            .options(sa.orm.selectinload(Submission.account))
         )
     )
     if state is None:

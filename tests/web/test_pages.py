@@ -82,7 +82,7 @@ def _populate(db, org, create_brand, n: int) -> None:
     db.commit()
 
 
-@pytest.mark.parametrize("path", ["/", "/brands", "/campaigns", "/numbers", "/reviews", "/audit"])
+@pytest.mark.parametrize("path", ["/", "/brands", "/campaigns", "/numbers", "/reviews", "/audit", "/providers"])
 def test_pages_need_a_bounded_number_of_queries(path, as_role, db, org, create_brand, count_queries):
     web = as_role("compliance_officer")
     _populate(db, org, create_brand, 3)
