@@ -130,15 +130,16 @@ def lint(brand: Mapping[str, Any] | None = None, campaign: Mapping[str, Any] | N
     today = today or date.today()
     state = state or _NO_STATE
     ctx = LintContext(brand, campaign, today, state, {})
-    in_force, plan = _plan(today, brand is not None, campaign is not None, len(discover()),
-                           frozenset(state) if state else _NO_KEYS)
-    report = Report()
-    findings = report.findings
+    in_force, plan = _plan(today, brand is not None, campaign is not None,
+                           len(_CHECKS) if _discovered else len(discover()), frozenset(state) if state else _NO_KEYS)
+    findings: list[Finding] = []
     for fn, all_in_force in plan:
         found = fn(ctx)
         if found:
             findings.extend(found if all_in_force else (f for f in found if f.rule in in_force))
-    report.sort()
+    report = Report(findings)
+    if len(findings) > 1:
+        report.sort()
     return report
 
 

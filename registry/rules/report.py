@@ -30,7 +30,7 @@ _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 class Verdict(enum.StrEnum):
     REJECT = "reject"
     WARN = "warn"
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 (a verdict, not a password)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +65,13 @@ class Report:
 
     @property
     def verdict(self) -> Verdict:
-        severities = {f.severity for f in self.findings}
-        if Severity.ERROR in severities:
-            return Verdict.REJECT
-        if Severity.WARNING in severities:
-            return Verdict.WARN
-        return Verdict.PASS
+        warned = False
+        for f in self.findings:
+            if f.severity == Severity.ERROR:
+                return Verdict.REJECT
+            if f.severity == Severity.WARNING:
+                warned = True
+        return Verdict.WARN if warned else Verdict.PASS
 
     @property
     def errors(self) -> list[Finding]:

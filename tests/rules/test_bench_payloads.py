@@ -47,3 +47,24 @@ def test_unique_text_gives_every_text_field_its_own_value(bench):
     assert total == distinct > 500
     shared, _ = bench.generate(500, 50, seed=9)
     assert bench._text_strings(shared)[1] < total
+
+
+def test_every_payload_is_its_own_campaign_and_objects_are_not_shared(bench):
+    """No payload repeats another (a cache of whole results would find nothing to reuse), brands repeat
+    across their campaigns, and, as parsed from JSON, no two payloads share an object."""
+    import json
+
+    items, _ = bench.generate(3000, None, seed=3)
+    campaigns = [c for _, c in items if c]
+    assert len(campaigns) == len({json.dumps(c, sort_keys=True) for c in campaigns})
+    brands = [b for b, _ in items if b]
+    assert len({json.dumps(b, sort_keys=True) for b in brands}) < len(brands)
+    seen: set[int] = set()
+    for b, c in items:
+        for payload in (b, c):
+            if payload is not None:
+                # (CPython shares empty and one-character strings, whatever parsed them)
+                ids = {id(payload)} | {id(v) for v in payload.values()
+                                       if isinstance(v, (list, dict)) or (isinstance(v, str) and len(v) > 1)}
+                assert not ids & seen
+                seen |= ids

@@ -138,3 +138,91 @@ def test_a_gate_must_name_a_state_key():
 
     with pytest.raises(ValueError, match="state= names no key"):
         check("CAMPAIGN-REFERENCEID", state=())
+
+
+def _alternations():
+    import importlib
+    import pkgutil
+
+    from registry.rules import checks
+    from registry.rules.text.patterns import Alternatives
+
+    discover()
+    for info in pkgutil.iter_modules(checks.__path__):
+        module = importlib.import_module(f"{checks.__name__}.{info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, Alternatives):
+                yield f"{info.name}.{name}", value
+
+
+ALTERNATIONS = list(_alternations())
+
+
+def _texts():
+    """Fixture texts, their lower-cased forms, and random strings built from the words the patterns look for."""
+    import random
+
+    texts = set()
+    for path in sorted(FIXTURES.glob("*.json")):
+        for value in json.dumps(json.loads(path.read_text())).split('"'):
+            if len(value) > 3:
+                texts.add(value)
+    words = [
+        "reply", "text", "txt", "send", "stop", "STOP", "end", "opt out", "opt-out", "unsubscribe", "to", "per",
+        "a", "day", "/month", "mo", "4 msgs", "up to 3", "one-time", "weekly", "varies", "frequency", "$5 off",
+        "20% off", "save $5", "save 10%", "%NAME%", "${x}", "<first name>", "FIRST_NAME", "XXXX", "xxxxx",
+        "####", "code is 1234", "your code", "otp", "passcode", "pin", "1234 is your", "shipped",
+        "has been delivered", "out for delivery", "tracking number", "payment is due", "appointment confirmed",
+        "reminder: your appointment", "your order", "password was reset", "no further", "unsubscribed",
+        "opted out", "will not receive", "won't get", "has been removed", "removed from", "stopped",
+        "not be sent", "date of birth", "birthdate", "dob", "age-gate", "verify your age", "share", "leads",
+        "your information", "partners", "third-party", "sponsors", "sell", "numbers", "mobile", "shared",
+        "pre-checked", "checked by default", "automatically opted in", "required", "must agree", "to complete",
+        "condition of purchase", "consent is required", "required checkbox", "password", "credit card",
+        "account is locked", "verify your account", "click now", "within 24 hours", "final notice",
+        "unusual activity", "unpaid toll", "keyword", "Text JOIN to", "SMS", "\u201cSTOP\u201d", ".", ",",
+        "\n", "\u00e9", "\u0130",
+    ]
+    rng = random.Random(11)
+    for _ in range(4000):
+        texts.add(" ".join(rng.choice(words) for _ in range(rng.randint(1, 10))))
+    return sorted(texts | {t.lower() for t in texts})
+
+
+@pytest.mark.parametrize("alternation", [a for _, a in ALTERNATIONS], ids=[n for n, _ in ALTERNATIONS])
+def test_an_alternation_tested_piece_by_piece_answers_as_its_pattern(alternation):
+    """Alternatives run only the alternatives whose literals occur (searching from a leading one): the
+    answers must be the whole pattern's, with the lower-cased text as the probe or without one."""
+    pattern = alternation.pattern
+    for text in _texts():
+        for probe in (None, text.lower()):
+            whole = pattern.search(text)
+            assert alternation.found(text, probe) == (whole is not None), (text, probe)
+            part = alternation.search(text, probe)
+            assert (part.span() if part else None) == (whole.span() if whole else None), (text, probe)
+            spans = [m.span() for m in alternation.finditer(text, probe)]
+            assert spans == [m.span() for m in pattern.finditer(text)], (text, probe)
+
+
+def test_shared_answers_of_the_word_index_are_those_of_the_text():
+    """Texts with the same candidate words and phrases share one answer of the word index; it must be what
+    the text itself gives."""
+    from registry.rules.checks import campaign_words
+    from registry.rules.text import Doc
+
+    texts = [
+        "Acme Dental: Casino night on Friday! Reply STOP to opt out.",
+        "Acme Dental: casino night on Friday. Reply STOP to opt out.",
+        "Bring a glue gun to craft night, Reply STOP to opt out.",
+        "Text JOIN for a free gift card, no purchase necessary.",
+        "Get a payday loan today with our mobile app.",
+        "Casino\x1cnight on Friday",
+    ]
+    index = campaign_words._index()
+    for text in texts:
+        shared = Doc(text)
+        names = campaign_words.field_names(shared)
+        direct = Doc(text)
+        hit = index.words.intersection(direct.word_list)
+        assert campaign_words._analysed(direct, index, hit) == names if hit else names == ()
+        assert direct.facts.get(campaign_words._MATCHES, ()) == shared.facts[campaign_words._MATCHES]

@@ -29,9 +29,14 @@ from ..catalog import get_rule
 from ..report import Finding
 from ..text import Doc, normalise, registrable_domain, wordlist
 
-#: entries per parse or findings cache: bulk lints repeat brand values, and bounded caches keep memory flat
-CACHE_SIZE = 16384
+#: entries per findings cache or cache of values brands share (names, mailbox names): a bulk lint repeats each
+#: brand across its campaigns, anywhere in the file, and bounded caches keep memory flat
+CACHE_SIZE = 65536
 _CACHE = CACHE_SIZE
+#: entries per cache of values one brand owns (its phone numbers, e-mail addresses, website): read by several
+#: rules of one brand in a row, and again only when that brand's findings are no longer cached, so a few
+#: suffice; their parsed forms (named tuples) would stay in the garbage collector's sight
+_OWN = 1024
 
 
 def text(payload: Mapping[str, Any] | None, key: str) -> str | None:
@@ -165,7 +170,7 @@ class Phone(NamedTuple):
     formatted: str | None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=_CACHE)
 def _us_exchange(npa_nxx: str) -> bool:
     """True when +1 numbers starting with this area code and exchange are valid US numbers.
 
@@ -177,7 +182,7 @@ def _us_exchange(npa_nxx: str) -> bool:
     return phonenumbers.region_code_for_number(number) == "US"
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=_OWN)
 def parse_phone(raw: str, default_region: str = "US") -> Phone:
     """Parse ``raw`` as TCR would read it; a number not written in E.164 is parsed in ``default_region`` to
     suggest its E.164 form."""
@@ -209,7 +214,7 @@ def parse_phone(raw: str, default_region: str = "US") -> Phone:
 MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=_OWN)
 def phone_type(raw: str) -> int:
     """The ``phonenumbers.PhoneNumberType`` of an E.164 number (``UNKNOWN`` when it cannot be parsed)."""
     try:
@@ -250,7 +255,7 @@ class Email(NamedTuple):
     domain: str
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=_OWN)
 def parse_email(raw: str) -> Email:
     """Check ``raw`` with email-validator (``check_deliverability=False``: no DNS here)."""
     m = _PLAIN_EMAIL.fullmatch(raw)
@@ -292,7 +297,7 @@ class Website(NamedTuple):
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=_OWN)
 def parse_website(raw: str) -> Website:
     """Split a website address into scheme and host (``www.acme.com/x`` has no scheme)."""
     has_scheme = "://" in raw

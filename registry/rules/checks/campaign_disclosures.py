@@ -9,22 +9,27 @@ import re
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
 from ..text import Doc, WordIndex, fact, registrable_domain, wordset
+from ..text.patterns import LEAD, Alternatives
 from .campaign_text import brand_domain, campaign_text, flag, link_urls, text
 from .campaign_usecases import USECASES
 from .campaign_words import names_brand, tokens, word_group
 from .campaign_words import terms as listed
 from .wording import SHARE_WORDS, says_help, says_stop, states_frequency, states_rates, unnegated
 
-_PRECHECKED = re.compile(
+_PRECHECKED = Alternatives((
+    ("pre", "by default", "auto"),
     r"\b(?:pre-?checked|pre-?selected|pre-?ticked|pre-?filled consent|(?:checked|ticked|selected) by default"
-    r"|auto(?:matically)?[- ](?:checked|ticked|opted[- ]in|enrolled|subscribed))\b"
-)
-_MANDATORY = re.compile(
-    r"\b(?:required|mandatory|must (?:check|tick|agree|consent|accept|opt[- ]in))\b[^.]{0,40}?\bto "
-    r"(?:complete|continue|proceed|purchase|check ?out|create|register|sign up|submit|book|use)\b"
-    r"|\bcondition of (?:purchase|service|sign(?:ing)?[- ]?up|enrollment|registration|employment|using)\b"
-    r"|\b(?:checkbox|check box|box|consent|opt-in) is (?:required|mandatory)\b"
-    r"|\b(?:required|mandatory) (?:checkbox|check box|consent|opt-in)\b"
+    r"|auto(?:matically)?[- ](?:checked|ticked|opted[- ]in|enrolled|subscribed))\b",
+))
+_MANDATORY = Alternatives(
+    (("required", "mandatory", "must "),
+     r"\b(?:required|mandatory|must (?:check|tick|agree|consent|accept|opt[- ]in))\b[^.]{0,40}?\bto "
+     r"(?:complete|continue|proceed|purchase|check ?out|create|register|sign up|submit|book|use)\b", LEAD),
+    (("condition of ",),
+     r"\bcondition of (?:purchase|service|sign(?:ing)?[- ]?up|enrollment|registration|employment|using)\b",
+     LEAD),
+    ((" is required", " is mandatory"), r"\b(?:checkbox|check box|box|consent|opt-in) is (?:required|mandatory)\b"),
+    (("required ", "mandatory "), r"\b(?:required|mandatory) (?:checkbox|check box|consent|opt-in)\b", LEAD),
 )
 _PRECHECK_WORDS = wordset("pre prechecked preselected preticked default auto automatically")
 _MANDATORY_WORDS = frozenset(["required", "mandatory", "must", "condition"])
@@ -47,15 +52,19 @@ _WEB_METHODS = frozenset(
 _OFFLINE_METHODS = frozenset(
     {"paper form", "verbal", "verbally", "in person", "phone call", "ivr", "in store", "point of sale"}
 )
-_SHARE_ACTIVE = re.compile(
+#: the literals a sentence about sharing with others needs (one of the recipients the patterns below name)
+_RECIPIENTS = ("third", "partner", "affiliate", "sponsor", "vendor", "others")
+_SHARE_ACTIVE = Alternatives((
+    _RECIPIENTS,
     r"\b(?:share|sell|rent|disclose|transfer|trade)s?\b[^.]{0,60}?\b(?:mobile|phone|cell|numbers?|opt-?in|sms|"
     r"text(?:ing)?)\b[^.]{0,60}?\b(?:third[- ]part(?:y|ies"
-    r")|partners?|affiliates?|sponsors?|vendors?|others)\b"
-)
-_SHARE_PASSIVE = re.compile(
+    r")|partners?|affiliates?|sponsors?|vendors?|others)\b",
+))
+_SHARE_PASSIVE = Alternatives((
+    _RECIPIENTS,
     r"\b(?:mobile|phone|cell|numbers?|opt-?in|sms)\b[^.]{0,60}?\b(?:shared|sold|rented|disclosed|transferred|"
-    r"traded)\b[^.]{0,60}?\b(?:third[- ]part(?:y|ies)|partners?|affiliates?|sponsors?|vendors?|others)\b"
-)
+    r"traded)\b[^.]{0,60}?\b(?:third[- ]part(?:y|ies)|partners?|affiliates?|sponsors?|vendors?|others)\b",
+))
 _CONSENT_EXCEPTION = re.compile(r"\b(?:except|unless|other than)\b[^.]{0,50}\b(?:consent|permission|agree)")
 
 
@@ -220,7 +229,7 @@ _LINK_FIELDS = {
 }
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def _link_findings(field: str, link: str, domain: str | None) -> tuple[Finding, ...]:
     """The findings on a privacy or terms link (stripped) given the brand's registrable domain."""
     rule, what = _LINK_FIELDS[field]
@@ -255,7 +264,7 @@ def _sharing(d: Doc) -> tuple[str, str] | None:
     m = unnegated(_SHARE_ACTIVE, low) or unnegated(_SHARE_PASSIVE, low)
     if m:
         return "share", d.raw[m.start() : m.end()][:80]
-    if (_SHARE_ACTIVE.search(low) or _SHARE_PASSIVE.search(low)) and _CONSENT_EXCEPTION.search(low):
+    if (_SHARE_ACTIVE.found(low) or _SHARE_PASSIVE.found(low)) and _CONSENT_EXCEPTION.search(low):
         return "exception", ""
     return None
 

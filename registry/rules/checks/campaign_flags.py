@@ -3,24 +3,28 @@ date-of-birth gate for alcohol, tobacco and firearms, and the termsAndConditions
 
 from __future__ import annotations
 
-import re
-
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
 from ..text import Doc, fact, wordlist
+from ..text.patterns import LEAD, Alternatives
 from .campaign_text import CampaignText, campaign_text, flag
 from .campaign_words import word_group
 from .wording import SHARE_WORDS, unnegated
 
-_DOB = re.compile(
-    r"date of birth|birth ?date|\bdob\b|\bage[- ]gate|age[- ]verif|verif(?:y|ies|ied|ying) "
-    r"(?:their |your |the (?:user'?s |customer'?s )?)?age\b"
+_DOB = Alternatives(
+    ((), r"date of birth"),
+    (("birth",), r"birth ?date", LEAD),
+    (("dob",), r"\bdob\b", LEAD),
+    (("gate",), r"\bage[- ]gate"),
+    (("verif",), r"age[- ]verif"),
+    (("verif",), r"verif(?:y|ies|ied|ying) (?:their |your |the (?:user'?s |customer'?s )?)?age\b", LEAD),
 )
-_LEAD_SHARING = re.compile(
+_LEAD_SHARING = Alternatives((
+    ("partner", "affiliate", "third", "sponsor", "lenders", "buyers"),
     r"\b(?:share|sell|rent|send|pass|provide)\w*\b[^.]{0,40}?\b(?:leads?|your "
     r"(?:information|info|details|data))\b[^.]{0,40}?\b(?:partners?|affiliates?|"
-    r"third[- ]part(?:y|ies)|sponsors?|lenders|buyers)\b"
-)
+    r"third[- ]part(?:y|ies)|sponsors?|lenders|buyers)\b",
+))
 
 
 def _found_in(ct: CampaignText, lists: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -53,7 +57,7 @@ _AGE_LISTS = ("alcohol", "tobacco", "firearms")
 
 
 def _age_gate_described(flow: Doc) -> bool:
-    return _DOB.search(flow.lower) is not None
+    return _DOB.found(flow.lower)
 
 
 def age_gate(ctx: LintContext) -> list[Finding]:

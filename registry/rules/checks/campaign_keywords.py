@@ -11,17 +11,25 @@ from typing import Any
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
 from ..text import Doc, fact
+from ..text.patterns import LEAD, Alternatives
 from .campaign_text import MESSAGE_FIELDS, SAMPLE_FIELDS, campaign_text, keywords
 from .campaign_words import names_brand, terms
-from .wording import EMAIL, KEYWORD_OPTIN, says_help, says_stop, states_frequency, states_rates
+from .wording import has_email, says_help, says_keyword_optin, says_stop, states_frequency, states_rates
 
 KEYWORD_FIELDS = ("optinKeywords", "optoutKeywords", "helpKeywords")
-_NO_FURTHER = re.compile(
-    r"\bno (?:further|more|longer)\b|\bunsubscribed\b|\bopted[- ]out\b|\bwill not (?:receive|get|be sent)\b"
-    r"|\bwon'?t (?:receive|get)\b|\b(?:have|has) been removed\b|\bremoved from\b|\bstopped\b"
-    r"|\bnot receive any\b|\bnot be (?:sent|texted|contacted)\b"
+_NO_FURTHER = Alternatives(
+    (("no ",), r"\bno (?:further|more|longer)\b", LEAD),
+    (("unsubscribed",), r"\bunsubscribed\b", LEAD),
+    (("opted",), r"\bopted[- ]out\b", LEAD),
+    (("will not ",), r"\bwill not (?:receive|get|be sent)\b", LEAD),
+    (("won",), r"\bwon'?t (?:receive|get)\b", LEAD),
+    (("been removed",), r"\b(?:have|has) been removed\b"),
+    (("removed from",), r"\bremoved from\b", LEAD),
+    (("stopped",), r"\bstopped\b", LEAD),
+    (("not receive any",), r"\bnot receive any\b", LEAD),
+    (("not be ",), r"\bnot be (?:sent|texted|contacted)\b", LEAD),
 )
-_PERCENT_OFF = re.compile(r"\d+\s?%\s?off\b|\bsave\s+(?:\$|\d+\s?%)")
+_PERCENT_OFF = Alternatives((("%",), r"\d+\s?%\s?off\b"), (("save",), r"\bsave\s+(?:\$|\d+\s?%)", LEAD))
 
 
 def _glued(raw: str, declared: set[str]) -> list[str]:
@@ -99,20 +107,39 @@ _cached_keyword_lists = functools.lru_cache(maxsize=1024)(_keyword_lists)
 
 
 _GLUED = "campaign_keywords.glued"
+#: keyword sets remembered per text (campaigns sharing a message declare different keywords)
+_GLUED_SETS = 8
 
 
-def _glued_in(d: Doc, declared: frozenset[str]) -> tuple[str, ...]:
-    """:func:`_glued` of the field ``d``, memoised on ``d`` for the keyword set it was last read with."""
-    key = _declared_key(declared)  # a tuple of strings: cached texts keep nothing the collector must walk
-    memo = d.facts.get(_GLUED)
-    if memo is None or (memo[0] is not key and memo[0] != key):
-        memo = d.facts[_GLUED] = (key, tuple(_glued(d.raw, declared)))
-    return memo[1]
+def _glued_in(d: Doc, declared: frozenset[str], key: tuple[str, ...]) -> tuple[str, ...]:
+    """:func:`_glued` of the field ``d``, memoised on ``d`` for the last few keyword sets as a tuple of
+    ``(key, glued)`` pairs (``key``: ``declared`` as a sorted tuple of strings): plain tuples, so cached texts
+    keep nothing the garbage collector must walk."""
+    memo = d.facts.get(_GLUED, ())
+    for known, glued in memo:
+        if known is key or known == key:
+            return glued
+    glued = tuple(_glued(d.raw, declared))
+    d.facts[_GLUED] = ((key, glued), *memo[: _GLUED_SETS - 1])
+    return glued
 
 
 @functools.lru_cache(maxsize=256)
 def _declared_key(declared: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(declared))
+
+
+@functools.lru_cache(maxsize=256)
+def _glue_screens(key: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Where :func:`_glued` can find something: one of the keywords ``key`` with a letter or digit
+    (``str.isalnum``) right before it (the first pattern, searched in the reversed text: it starts with the
+    keywords, which the regex engine jumps between) or right after it (the second). A text where neither
+    matches holds no glued keyword; one where one does may still hold none (the tokens found there may be
+    declared keywords or capitals)."""
+    words = sorted(key, key=len, reverse=True)
+    before = "|".join(re.escape(k[::-1]) for k in words)
+    after = "|".join(re.escape(k) for k in words)
+    return re.compile(rf"(?:{before})(?=[^\W_])"), re.compile(rf"(?:{after})(?=[^\W_])")
 
 
 def _glued_findings(campaign: Mapping[str, Any], docs: Mapping[str, Doc], declared: frozenset[str],
@@ -125,12 +152,17 @@ def _glued_findings(campaign: Mapping[str, Any], docs: Mapping[str, Doc], declar
         pairs = [(field, _glued(raw, declared)) for field, raw in texts]
     else:
         # no keyword spans two fields, so each field is read alone (memoised); a blank field holds none
+        key = _declared_key(declared)
+        joined = "\n".join(campaign[f] for f in _GLUED_FIELDS if f in docs)
+        before, after = _glue_screens(key)
+        if after.search(joined) is None and before.search(joined[::-1]) is None:
+            return []  # no keyword anywhere touches a letter or digit
         pairs = []
         for field in _GLUED_FIELDS:
             d = docs.get(field)
             if d is not None:
                 raw = campaign[field]
-                glued = _glued_in(d, declared) if "\x00" not in raw else _glued(raw, declared)
+                glued = _glued_in(d, declared, key) if "\x00" not in raw else tuple(_glued(raw, declared))
                 if glued:
                     pairs.append((field, glued))
         if not pairs:
@@ -178,7 +210,7 @@ def _optin_gaps(d: Doc) -> tuple[str, ...]:
 def _help_gaps(d: Doc) -> tuple[str, ...]:
     missing = []
     has_contact = (
-        ("@" in d.raw and EMAIL.search(d.raw))
+        has_email(d.raw)
         or d.phones
         or d.url_parts
         or any(kind in ("phone", "link") for _, _, kind in d.placeholder_parts)
@@ -192,16 +224,16 @@ def _help_gaps(d: Doc) -> tuple[str, ...]:
 
 def _optout_gaps(d: Doc) -> tuple[str, ...]:
     problems = []
-    if not _NO_FURTHER.search(d.lower):
+    if not _NO_FURTHER.found(d.lower):
         problems.append("does not say that no further messages will be sent")
     promo = terms("promotional", d)
-    if promo or (("%" in d.raw or " save " in d.norm) and _PERCENT_OFF.search(d.lower)):
+    if promo or (("%" in d.raw or " save " in d.norm) and _PERCENT_OFF.found(d.lower)):
         problems.append("contains promotional wording (" + ", ".join(promo or ["a discount"]) + ")")
     return tuple(problems)
 
 
 def _keyword_optin(d: Doc) -> bool:
-    return KEYWORD_OPTIN.search(d.raw) is not None
+    return says_keyword_optin(d)
 
 
 def keyword_responses(ctx: LintContext) -> list[Finding]:

@@ -8,6 +8,7 @@ import re
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
 from ..text import Doc, fact, wordlist, wordset
+from ..text.patterns import LEAD, Alternatives
 from .campaign_text import SAMPLE_FIELDS, campaign_text
 from .campaign_words import tokens, word_group
 
@@ -36,25 +37,30 @@ _TRIVIAL = frozenset(
         "sms",
     }
 )
-_UNBRACKETED = re.compile(
-    r"%[A-Za-z_]{2,}%|\$\{?[A-Za-z_]{2,}\}?|<[A-Za-z_ ]{2,30}>|\b[A-Z]+_[A-Z_]+\b"
-    r"|(?<![A-Za-z])[Xx]{4,}(?![A-Za-z])|#{3,}"
+#: a variable written without brackets (literals looked for in the lower-cased text)
+_UNBRACKETED = Alternatives(
+    (("%",), r"%[A-Za-z_]{2,}%", LEAD),
+    (("$",), r"\$\{?[A-Za-z_]{2,}\}?", LEAD),
+    (("<",), r"<[A-Za-z_ ]{2,30}>", LEAD),
+    (("_",), r"\b[A-Z]+_[A-Z_]+\b"),
+    (("xxxx",), r"(?<![A-Za-z])[Xx]{4,}(?![A-Za-z])", LEAD),
+    (("###",), r"#{3,}", LEAD),
+    lower=True,
 )
-_UNBRACKETED_HINT = re.compile(r"[%$<_#]|[Xx]{4}")
 _TEST_WORDS = wordset("lorem test testing sample goes insert asdf qwerty foo hello")
+#: a personal e-mail address (``name@gmail.com``), found from its ``@`` (a literal the regex engine jumps to):
+#: one character of the address before it, the free-mail domain after
 _FREEMAIL = re.compile(
-    r"[\w.+-]+@(?:gmail|yahoo|hotmail|outlook|aol|icloud|live|msn|proton(?:mail)?)\.\w+", re.IGNORECASE
+    r"(?<=[\w.+-])@(?:gmail|yahoo|hotmail|outlook|aol|icloud|live|msn|proton(?:mail)?)\.\w+", re.IGNORECASE
 )
-_SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
+#: a social security number (``123-45-6789`` as a whole token), found from its first dash
+_SSN = re.compile(r"-(?<=\b\d{3}-)\d{2}-\d{4}\b")
 _CARD = re.compile(r"\b\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}\b")
 
 
 def _digits(raw: str) -> int:
-    return sum(raw.count(c) for c in "0123456789")
-
-
-def _digits(raw: str) -> int:
-    return sum(raw.count(c) for c in "0123456789")
+    """How many ASCII digits ``raw`` holds."""
+    return sum(map(raw.count, "0123456789"))
 
 
 #: what may be wrong with one sample, from its text alone: (kind, detail)
@@ -71,7 +77,7 @@ def _sample_problems(d: Doc) -> tuple[tuple[str, str], ...]:
     if any(not name for _, name, _ in d.placeholder_parts):
         out.append((_EMPTY_PLACEHOLDER, ""))
     raw = d.raw
-    m = _UNBRACKETED.search(raw) if _UNBRACKETED_HINT.search(raw) else None
+    m = _UNBRACKETED.search(raw, d.lower)
     if m:
         out.append((_UNBRACKETED_VAR, m.group(0)))
     if (
@@ -122,13 +128,18 @@ def sample_placeholders(ctx: LintContext) -> list[Finding]:
 
 def _clearly_foreign(d: Doc, english: frozenset[str], foreign: frozenset[str]) -> bool:
     """Mostly function words of another language, or mostly another script, with little English beside."""
-    words = d.norm.split()
-    en = sum(1 for w in words if w in english)
+    words = d.word_list  # norm.split()
+    plain = d.raw.isascii()
+    en = -1  # not counted yet
     if len(words) >= 5:
-        fo = sum(1 for w in words if w in foreign)
-        if fo >= 3 and fo >= 2 * en:
-            return True
-    if not d.raw.isascii():
+        fo = sum(map(foreign.__contains__, words))
+        if fo >= 3:
+            en = sum(map(english.__contains__, words))
+            if fo >= 2 * en:
+                return True
+    if not plain:
+        if en < 0:
+            en = sum(map(english.__contains__, words))
         letters = [c for c in d.raw if c.isalpha()]
         other = sum(1 for c in letters if not ("a" <= c.lower() <= "z") and not ("\u00c0" <= c <= "\u024f"))
         return other >= 10 and other >= 0.4 * len(letters) and en < 5

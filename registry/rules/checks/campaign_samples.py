@@ -9,31 +9,49 @@ import re
 from ..engine import BOTH, CAMPAIGN, LintContext, check, finding
 from ..report import Finding
 from ..text import Doc, fact
+from ..text.patterns import LEAD, Alternatives
 from .campaign_text import CampaignText, campaign_text, flag, keywords
 from .campaign_usecases import OPTOUT_EXEMPT, USECASES, sub_usecases
 from .campaign_words import names_brand, terms
 from .wording import has_optout_instruction
 
-_PERCENT_OFF = re.compile(r"\d+\s?%\s?off\b|\bsave\s+(?:\$|\d+\s?%)|\$\d+\s+off\b")
+_PERCENT_OFF = Alternatives(
+    (("%",), r"\d+\s?%\s?off\b"), (("save",), r"\bsave\s+(?:\$|\d+\s?%)", LEAD), (("$",), r"\$\d+\s+off\b", LEAD)
+)
 #: one-time passcodes
-OTP = re.compile(
-    r"\b(?:verification|security|login|log-in|sign-in|one[- ]time|access|confirmation|authentication|2fa)\s+"
-    r"(?:code|pin|passcode)\b|\bpass ?codes?\b|\botp\b|\bcode\s*(?:is|:)\s*[\[{(]?[\w-]*\d"
-    r"|\bcode\s*(?:is|:)\s*[\[{]|\b\d{4,8}\s+is your\b|\byour code\b"
+_OTP = Alternatives(
+    (("code", "pin", "passcode"),
+     r"\b(?:verification|security|login|log-in|sign-in|one[- ]time|access|confirmation|authentication|2fa)\s+"
+     r"(?:code|pin|passcode)\b"),
+    (("pass",), r"\bpass ?codes?\b", LEAD),
+    (("otp",), r"\botp\b", LEAD),
+    (("code",), r"\bcode\s*(?:is|:)\s*[\[{(]?[\w-]*\d", LEAD),
+    (("code",), r"\bcode\s*(?:is|:)\s*[\[{]", LEAD),
+    (("is your",), r"\b\d{4,8}\s+is your\b"),
+    (("your code",), r"\byour code\b", LEAD),
 )
+OTP = _OTP.pattern
 #: transactional notices (orders, deliveries, appointments, payments, account changes)
-TRANSACTIONAL = re.compile(
-    r"\b(?:has|have|was|were)\s+(?:been\s+)?(?:shipped|delivered|dispatched)\b|\bout for delivery\b"
-    r"|\btracking (?:number|link|#|code)\b|\bpayment (?:is "
-    r"|was |of )?(?:due|received|processed|failed|overdue)\b"
-    r"|\bappointment (?:is |has been |was )?(?:confirmed|scheduled|reminder|cancell?ed|rescheduled)\b"
-    r"|\breminder:? (?:your|you have an?) appointment\b|\byour (?:order|package|prescription|statement|bill|"
-    r"invoice|payment|reservation|booking)\b|\bpassword (?:was|has been) (?:changed|reset)\b"
+_TRANSACTIONAL = Alternatives(
+    (("shipped", "delivered", "dispatched"),
+     r"\b(?:has|have|was|were)\s+(?:been\s+)?(?:shipped|delivered|dispatched)\b"),
+    (("out for delivery",), r"\bout for delivery\b", LEAD),
+    (("tracking ",), r"\btracking (?:number|link|#|code)\b", LEAD),
+    (("payment ",), r"\bpayment (?:is |was |of )?(?:due|received|processed|failed|overdue)\b", LEAD),
+    (("appointment ",),
+     r"\bappointment (?:is |has been |was )?(?:confirmed|scheduled|reminder|cancell?ed|rescheduled)\b", LEAD),
+    (("reminder",), r"\breminder:? (?:your|you have an?) appointment\b", LEAD),
+    (("your ",),
+     r"\byour (?:order|package|prescription|statement|bill|invoice|payment|reservation|booking)\b", LEAD),
+    (("password ",), r"\bpassword (?:was|has been) (?:changed|reset)\b", LEAD),
 )
+TRANSACTIONAL = _TRANSACTIONAL.pattern
+
+
 def _promo(d: Doc) -> tuple[str, ...]:
     found = terms("promotional", d)
     raw = d.raw
-    if ("%" in raw or "$" in raw or " save " in d.norm) and _PERCENT_OFF.search(d.lower):
+    if ("%" in raw or "$" in raw or " save " in d.norm) and _PERCENT_OFF.found(d.lower):
         return (*found, "% off")
     return found
 
@@ -44,11 +62,11 @@ def promo_terms(ct: CampaignText, d: Doc) -> list[str]:
 
 
 def _otp(d: Doc) -> bool:
-    return OTP.search(d.lower) is not None
+    return _OTP.found(d.lower)
 
 
 def _otp_or_transactional(d: Doc) -> bool:
-    return fact(d, _otp) or TRANSACTIONAL.search(d.lower) is not None
+    return fact(d, _otp) or _TRANSACTIONAL.found(d.lower)
 
 
 @check("CAMPAIGN-SAMPLE-BRAND-NAME", needs=BOTH)
@@ -169,41 +187,30 @@ def sample_usecase_match(ctx: LintContext) -> list[Finding]:
     return out
 
 
-_NEAR = "campaign_samples.near_duplicates"
-
-
-def _near_duplicates(d: Doc, other: Doc) -> bool:
-    """The two samples share at least 75% of their distinct words (memoised on ``d`` for the last ``other``)."""
-    if other is d:  # the same text twice
-        return bool(d.word_list)
-    memo = d.facts.get(_NEAR)
-    if memo is not None and memo[0] is other.raw:
-        return memo[1]
-    words, others = d.words, other.words
-    common = len(words & others)
-    union = len(words) + len(others) - common
-    near = bool(union) and common / union >= 0.75
-    d.facts[_NEAR] = (other.raw, near)
-    return near
-
-
 def sample_distinct(ctx: LintContext) -> list[Finding]:
-    """Samples are not near-duplicates of each other."""
+    """Samples are not near-duplicates of each other: two samples sharing at least 75% of their distinct words."""
     samples = campaign_text(ctx).samples
     if len(samples) < 2:
         return []
     out = []
-    seen: list[tuple[str, Doc]] = []
+    seen: list[tuple[str, frozenset[str], int]] = []
     for f, d in samples:
-        for g, other in seen:
-            if _near_duplicates(d, other):
+        words = frozenset(d.word_list)
+        n = len(words)
+        for g, others, m in seen:
+            # common <= min(n, m) and union >= max(n, m): a ratio of sizes under 3/4 rules the pair out
+            if 4 * min(n, m) < 3 * max(n, m):
+                continue
+            common = len(words & others)
+            union = n + m - common
+            if union and common / union >= 0.75:
                 out.append(finding(
                     "CAMPAIGN-SAMPLE-DISTINCT",
                     f,
                     f"{f} is nearly the same as {g}; show a different message of the program.",
                 ))
                 break
-        seen.append((f, d))
+        seen.append((f, words, n))
     return out
 
 

@@ -26,6 +26,7 @@ MESSAGE_FIELDS = ("optinMessage", "optoutMessage", "helpMessage")
 TEXT_FIELDS = ("description", "messageFlow", *SAMPLE_FIELDS, *MESSAGE_FIELDS)
 
 _KEY = "campaign_text"
+_UNKNOWN = object()
 _NO_NAMES: frozenset[str] = frozenset()
 
 
@@ -128,17 +129,16 @@ def campaign_text(ctx: LintContext) -> CampaignText:
 def brand_domain(ctx: LintContext) -> str | None:
     """The registrable domain of the brand's website (``acme.com``), or ``None`` without one."""
     cache = ctx.cache
-    try:
-        return cache["brand_domain"]
-    except KeyError:
-        pass
+    domain = cache.get("brand_domain", _UNKNOWN)
+    if domain is not _UNKNOWN:
+        return domain  # type: ignore[return-value]
     website = ctx.brand.get("website") if ctx.brand else None
     urls = link_urls(website) if isinstance(website, str) else ()
     domain = cache["brand_domain"] = registrable_domain(urls[0][2]) if urls else None
     return domain
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def link_urls(value: str) -> tuple[UrlParts, ...]:
     """The URLs of a link field (website, privacy, terms, link sample) as ``(text, scheme, host, path)``, like
     :func:`registry.rules.text.find_urls`; memoised: links recur."""

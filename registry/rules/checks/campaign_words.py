@@ -3,7 +3,10 @@ word groups checks register, inverted into one index (no checks here).
 
 A field's words are intersected with the index once; every list with a candidate term and every group the
 field touches come out of that one pass and are memoised on the field's :class:`registry.rules.text.Doc`, so
-a list a field cannot match costs nothing afterwards, and a field shared by many campaigns is read once.
+a list a field cannot match costs nothing afterwards, and a field shared by many campaigns is read once. The
+answer for a set of candidate words (and the phrases present) is the same for every text that has them, so
+texts are answered from the few distinct answers the index has worked out before (bounded; texts whose
+answer depends on more, through neutralising phrases or odd whitespace, are worked out on their own).
 Matches follow :class:`registry.rules.text.WordList`: whole words, phrases, neutralising phrases.
 """
 
@@ -60,7 +63,7 @@ class _Index:
     for the terms of :data:`CAMPAIGN_LISTS` (``term`` padded: ``" gun "``) and ``(name, None, False)`` for the
     word groups. One set intersection per text finds every list and group it can touch."""
 
-    __slots__ = ("entries", "key", "words")
+    __slots__ = ("entries", "impure", "key", "memo", "phrase_words", "phrases", "words")
 
     def __init__(self, generation: int) -> None:
         #: the ``Doc.facts`` key of this index's answers (the index is rebuilt when a word group is added)
@@ -77,6 +80,15 @@ class _Index:
                 entries.setdefault(w, []).append((name, None, False))
         self.entries = {w: tuple(e) for w, e in entries.items()}
         self.words = frozenset(entries)
+        #: word -> the (list name, phrase) entries it keys (phrases are confirmed on the text)
+        self.phrases = {w: tuple((n, t) for n, t, phrase in e if phrase) for w, e in self.entries.items()
+                        if any(phrase for _, _, phrase in e)}
+        self.phrase_words = frozenset(self.phrases)
+        #: words with a term whose count against neutralising phrases decides (their answers are not shared)
+        self.impure = frozenset(w for w, e in self.entries.items()
+                                if any(t is not None and t in wordlist(n).excludes for n, t, _ in e))
+        #: (candidate words, phrases present) -> the answer of :func:`_analyse`, for texts without impure words
+        self.memo: dict[tuple[frozenset[str], frozenset[tuple[str, str]]], tuple[tuple[str, ...], Matches]] = {}
 
 
 _GENERATION = [0]
@@ -97,14 +109,48 @@ Matches = tuple[tuple[str, tuple[str, ...]], ...]
 def _analyse(d: Doc, index: _Index) -> tuple[str, ...]:
     """Work out, in one pass over the index, the names of the groups ``d`` touches and of the lists with a
     candidate term (returned; shared between texts), and store the found terms of each such list (list name
-    -> sorted terms, empty when exclusion phrases neutralise them all) for :func:`list_matches`."""
+    -> sorted terms, empty when exclusion phrases neutralise them all) for :func:`list_matches`.
+
+    The answer depends on nothing but the candidate words and the phrases present, unless a word's term has
+    neutralising phrases or the text holds odd whitespace: other texts are answered from :attr:`_Index.memo`.
+    """
+    words = d.word_list
+    hit = index.words.intersection(words)
+    if not hit:
+        d.facts[_MATCHES] = ()
+        return ()
+    if d.tokens is not words or not index.impure.isdisjoint(hit):
+        return _analysed(d, index, hit)
+    norm = d.norm
+    phrases = index.phrases
+    keyed = hit.intersection(index.phrase_words)
+    present = frozenset(
+        (name, p) for w in keyed for name, p in phrases[w] if p in norm
+    ) if keyed else _NO_PHRASES
+    key = (hit, present)
+    answer = index.memo.get(key)
+    if answer is None:
+        names = _analysed(d, index, hit)
+        if len(index.memo) >= 8192:
+            index.memo.clear()
+        answer = index.memo[key] = (names, d.facts[_MATCHES])
+    else:
+        d.facts[_MATCHES] = answer[1]
+    return answer[0]
+
+
+_NO_PHRASES: frozenset[tuple[str, str]] = frozenset()
+
+
+def _analysed(d: Doc, index: _Index, hit: frozenset[str]) -> tuple[str, ...]:
+    """:func:`_analyse` worked out on the text."""
     norm = d.norm
     words = d.word_list
     tokens = d.tokens
     entries = index.entries
     names: set[str] = set()
     hits: dict[str, list[str]] = {}
-    for w in index.words.intersection(words):
+    for w in hit:
         # a whole-word match needs w between spaces in norm (tokens is then a set, see Doc.tokens)
         standalone = tokens is words or w in tokens
         for name, term, phrase in entries[w]:

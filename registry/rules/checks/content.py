@@ -8,11 +8,10 @@ single fields are scanned only when it matches. Alcohol, tobacco and firearms be
 
 from __future__ import annotations
 
-import re
-
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
 from ..text import Doc, fact, wordlist, wordset
+from ..text.patterns import LEAD, Alternatives
 from .campaign_text import CampaignText, campaign_text
 from .campaign_words import terms, word_group
 from .wording import unnegated
@@ -42,18 +41,24 @@ _TRANSACTIONAL_USECASES = frozenset(
     {"2FA", "ACCOUNT_NOTIFICATION", "SECURITY_ALERT", "FRAUD_ALERT", "CUSTOMER_CARE"}
 )
 
-_CREDENTIAL = re.compile(
+_CREDENTIAL = Alternatives((
+    ("password", "pin", "social security", "ssn", "card number", "credit card", "debit card", "cvv", "cvc",
+     "bank account", "routing number", "login details", "credentials", "account number"),
     r"\b(?:send|reply(?: with)?|text|provide|confirm|enter|update|verify|give|share|submit)\b[^.!?]{0,30}?"
     r"\b(?:password|pin|social security(?: number)?|ssn|car"
     r"d number|credit card|debit card|cvv|cvc|bank account|"
-    r"routing number|login details|credentials|account number)\b"
-)
-_LURE = re.compile(
-    r"\baccount (?:has been |is |was |will be )?(?:locked|suspended|frozen|disabled|closed|deactivated|"
-    r"compromised|on hold)\b|\bverify your (?:account|identity|information)\b|\b(?:act|respond|verify|click|"
-    r"confirm) (?:now|immediately|within \d+ hours?)\b|\bfina"
-    r"l (?:notice|warning)\b|\bunusual (?:activity|sign-?in)\b"
-    r"|\bpackage (?:could not|cannot|can't) be delivered\b|\bunpaid (?:toll|fee|invoice|balance)\b"
+    r"routing number|login details|credentials|account number)\b",
+))
+_LURE = Alternatives(
+    (("account ",), r"\baccount (?:has been |is |was |will be )?(?:locked|suspended|frozen|disabled|closed|"
+                    r"deactivated|compromised|on hold)\b", LEAD),
+    (("verify your ",), r"\bverify your (?:account|identity|information)\b", LEAD),
+    ((" now", " immediately", " within "),
+     r"\b(?:act|respond|verify|click|confirm) (?:now|immediately|within \d+ hours?)\b"),
+    (("final ",), r"\bfinal (?:notice|warning)\b", LEAD),
+    (("unusual ",), r"\bunusual (?:activity|sign-?in)\b", LEAD),
+    (("package ",), r"\bpackage (?:could not|cannot|can't) be delivered\b", LEAD),
+    (("unpaid ",), r"\bunpaid (?:toll|fee|invoice|balance)\b", LEAD),
 )
 _CREDENTIAL_WORDS = wordset(
     "password pin social ssn card credit debit cvv cvc bank routing login credentials account"

@@ -10,23 +10,22 @@ needs a live check.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 from ..engine import CAMPAIGN, LintContext, check, finding
 from ..report import Finding
-from ..text import Doc, domainlist, fact, host_in, registrable_domain
+from ..text import Doc, domainlist, host_in, registrable_domain
+from ..text.document import memo_key
 from ..text.urls import UrlParts
-from .campaign_text import CampaignText, brand_domain, campaign_text, flag, link_urls, text
+from .campaign_text import brand_domain, campaign_text, flag, link_urls, text
 from .campaign_usecases import mno_metadata
-
-_CACHE = "links"
-
 
 #: (public shorteners used, first http:// link or None, (host, registrable domain) of each other URL, the
 #: registrable domains among those)
 _UrlFacts = tuple[tuple[str, ...], "str | None", tuple[tuple[str, str], ...], tuple[str, ...]]
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def _host(host: str) -> tuple[str | None, tuple[str, str]]:
     """(the public shortener ``host`` is on, or None; (host, its registrable domain))."""
     return host_in(host, domainlist("shorteners")), (host, registrable_domain(host))
@@ -58,86 +57,67 @@ def _link_profile(d: Doc) -> _LinkProfile:
     )
 
 
-class _Links:
-    """Links and phones of one campaign, computed once per run."""
-
-    __slots__ = ("link_sample", "link_sample_urls", "sample_links", "sample_phones")
-
-    def __init__(self, ct: CampaignText, link_sample: str) -> None:
-        samples = [(f, fact(d, _link_profile)) for f, d in ct.samples]
-        self.sample_links = [f for f, profile in samples if profile[0]]
-        help_doc = ct.get("helpMessage")
-        help_numbers = frozenset(fact(help_doc, _link_profile)[1]) if help_doc is not None else _NO_PHONES
-        self.sample_phones = [
-            f for f, profile in samples if any(t not in help_numbers for t in profile[1]) or profile[2]
-        ]
-        self.link_sample = link_sample
-        self.link_sample_urls = link_urls(link_sample) if link_sample else ()
+_PROFILE = memo_key(_link_profile)
 
 
-def _links(ctx: LintContext) -> _Links:
-    links = ctx.cache.get(_CACHE)
-    if links is None:
-        links = ctx.cache[_CACHE] = _Links(campaign_text(ctx), text(ctx.campaign, "embeddedLinkSample"))
-    return links
+def _profile(d: Doc) -> _LinkProfile:
+    """``fact(d, _link_profile)``, inlined: the link rules read it for every field of every campaign."""
+    profile = d.facts.get(_PROFILE)
+    if profile is None:
+        profile = d.facts[_PROFILE] = _link_profile(d)
+    return profile
 
 
-def embedded_link(ctx: LintContext) -> list[Finding]:
+def embedded_link(link_sample: str, link_sample_urls: tuple[UrlParts, ...], declared: bool,
+                  sample_links: list[str]) -> list[Finding]:
     """embeddedLink matches the links in the samples, with a link sample when true."""
-    links = _links(ctx)
     rule = "CAMPAIGN-EMBEDDED-LINK-CONSISTENCY"
-    declared = flag(ctx.campaign, "embeddedLink") is True
     out = []
-    if links.link_sample and not links.link_sample_urls:
-        out.append(finding(rule, "embeddedLinkSample", f"embeddedLinkSample is not a link: {links.link_sample!r}."))
+    if link_sample and not link_sample_urls:
+        out.append(finding(rule, "embeddedLinkSample", f"embeddedLinkSample is not a link: {link_sample!r}."))
     if declared:
-        if not links.link_sample:
+        if not link_sample:
             out.append(finding(
                 rule, "embeddedLinkSample", "embeddedLink is true but no embeddedLinkSample is given."
             ))
-    elif links.sample_links:
+    elif sample_links:
         out.append(finding(
             rule,
             "embeddedLink",
-            f"{', '.join(links.sample_links)} contain{'s' if len(links.sample_links) == 1 else ''} "
+            f"{', '.join(sample_links)} contain{'s' if len(sample_links) == 1 else ''} "
             "a link but embeddedLink is not true.",
         ))
-    elif links.link_sample:
+    elif link_sample:
         out.append(finding(rule, "embeddedLink", "embeddedLinkSample is given but embeddedLink is not true."))
     return out
 
 
-def embedded_phone(ctx: LintContext) -> list[Finding]:
+def embedded_phone(declared: bool, sample_phones: list[str], has_samples: bool) -> list[Finding]:
     """embeddedPhone matches the phone numbers in the samples (HELP number excluded)."""
-    links = _links(ctx)
     rule = "CAMPAIGN-EMBEDDED-PHONE-CONSISTENCY"
-    declared = flag(ctx.campaign, "embeddedPhone") is True
-    if declared and not links.sample_phones and campaign_text(ctx).samples:
+    if declared and not sample_phones and has_samples:
         return [finding(
             rule,
             "embeddedPhone",
             "embeddedPhone is true but no sample shows a phone number other than the HELP number.",
         )]
-    if not declared and links.sample_phones:
+    if not declared and sample_phones:
         return [finding(
             rule,
             "embeddedPhone",
-            f"{', '.join(links.sample_phones)} contain{'s' if len(links.sample_phones) == 1 else ''} "
+            f"{', '.join(sample_phones)} contain{'s' if len(sample_phones) == 1 else ''} "
             "a phone number (other than the HELP number) but embeddedPhone is not "
             "true.",
         )]
     return []
 
 
-def mno_embed_restriction(ctx: LintContext) -> list[Finding]:
+def mno_embed_restriction(ctx: LintContext, has_link: bool, has_phone: bool) -> list[Finding]:
     """No links or numbers for networks that forbid them for this use case."""
-    links = _links(ctx)
-    has_link = bool(links.sample_links or links.link_sample) or flag(ctx.campaign, "embeddedLink") is True
-    has_phone = bool(links.sample_phones) or flag(ctx.campaign, "embeddedPhone") is True
     if not has_link and not has_phone:
         return []
     rule = "CAMPAIGN-MNO-EMBED-RESTRICTION"
-    meta = mno_metadata(ctx.campaign, ctx.state)
+    meta = mno_metadata(ctx.campaign, ctx.state) if ctx.state else None
     if not meta:
         return [_needs_qualify(has_link, has_phone)]
     out = []
@@ -161,7 +141,7 @@ def _needs_qualify(has_link: bool, has_phone: bool) -> Finding:
     )
 
 
-_link_url_facts = functools.lru_cache(maxsize=8192)(_url_facts)
+_link_url_facts = functools.lru_cache(maxsize=65536)(_url_facts)
 
 
 def _url_findings(out: list[Finding], field: str, facts: _UrlFacts, domain: str | None) -> None:
@@ -185,17 +165,21 @@ def _url_findings(out: list[Finding], field: str, facts: _UrlFacts, domain: str 
             ))
 
 
-def url_rules(ctx: LintContext) -> list[Finding]:
+def url_rules(ctx: LintContext, docs: Iterable[tuple[str, Doc]], link_sample_urls: tuple[UrlParts, ...]
+              ) -> list[Finding]:
     """No public shorteners; links use https on the brand's own domain."""
-    domain = brand_domain(ctx)
     out: list[Finding] = []
-    for field, d in campaign_text(ctx).docs.items():
-        facts = fact(d, _link_profile)[3]
-        if facts is not None:
-            _url_findings(out, field, facts, domain)
-    links = _links(ctx)
-    if links.link_sample_urls:
-        _url_findings(out, "embeddedLinkSample", _link_url_facts(links.link_sample_urls), domain)
+    domain: str | bool | None = False  # not looked up yet
+    for field, d in docs:
+        profile = d.facts.get(_PROFILE)
+        if profile is None:
+            profile = d.facts[_PROFILE] = _link_profile(d)
+        if profile[3] is not None:
+            if domain is False:
+                domain = brand_domain(ctx)
+            _url_findings(out, field, profile[3], domain)  # type: ignore[arg-type]
+    if link_sample_urls:
+        _url_findings(out, "embeddedLinkSample", _link_url_facts(link_sample_urls), brand_domain(ctx))
     return out
 
 
@@ -203,4 +187,25 @@ def url_rules(ctx: LintContext) -> list[Finding]:
        "CONTENT-PUBLIC-SHORTENER", "CONTENT-URL-HYGIENE", needs=CAMPAIGN)
 def links_and_phones(ctx: LintContext) -> list[Finding]:
     """The link and phone rules above, as one check (they share the links and phones found in the text)."""
-    return [*embedded_link(ctx), *embedded_phone(ctx), *mno_embed_restriction(ctx), *url_rules(ctx)]
+    campaign = ctx.campaign
+    ct = campaign_text(ctx)
+    help_doc = ct.docs.get("helpMessage")
+    help_numbers = frozenset(_profile(help_doc)[1]) if help_doc is not None else _NO_PHONES
+    sample_links = []
+    sample_phones = []
+    for f, d in ct.samples:
+        profile = _profile(d)
+        if profile[0]:
+            sample_links.append(f)
+        if profile[2] or (profile[1] and any(t not in help_numbers for t in profile[1])):
+            sample_phones.append(f)
+    link_sample = text(campaign, "embeddedLinkSample")
+    link_sample_urls = link_urls(link_sample) if link_sample else ()
+    link_declared = flag(campaign, "embeddedLink") is True
+    phone_declared = flag(campaign, "embeddedPhone") is True
+    out = embedded_link(link_sample, link_sample_urls, link_declared, sample_links)
+    out += embedded_phone(phone_declared, sample_phones, bool(ct.samples))
+    out += mno_embed_restriction(ctx, bool(sample_links or link_sample) or link_declared,
+                                 bool(sample_phones) or phone_declared)
+    out += url_rules(ctx, ct.docs.items(), link_sample_urls)
+    return out

@@ -14,7 +14,8 @@ brand names match leniently (case, punctuation, legal suffixes, display or legal
 words and live in ``data/wordlists/<name>.txt`` with their source in a header comment.
 
 Modules: :mod:`.normal` (normalisation), :mod:`.document` (Doc and the field cache), :mod:`.scan` (the one pass),
-:mod:`.urls`, :mod:`.phones`, :mod:`.placeholders`, :mod:`.names` (brand names), :mod:`.wordlists`.
+:mod:`.urls`, :mod:`.phones`, :mod:`.placeholders`, :mod:`.names` (brand names), :mod:`.wordlists`,
+:mod:`.patterns` (regex alternations tested alternative by alternative, behind substring tests).
 """
 
 from __future__ import annotations

@@ -33,27 +33,50 @@ __all__ = ["FIELD_CACHE_SIZE", "Doc", "doc", "fact", "field_doc", "join", "memo_
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: whitespace other than the space that ``str.split`` breaks words on (normalised text keeps a few kinds)
 _OTHER_SPACE = re.compile("[\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+#: the whitespace of :data:`_OTHER_SPACE` that plain ASCII text can still hold once normalised
+_CONTROL_SPACE = re.compile("[\x1c-\x1f]")
 T = TypeVar("T")
 
 
+def _standalone(words: tuple[str, ...], norm: str) -> frozenset[str]:
+    """The ``words`` that stand between spaces in ``norm``."""
+    return frozenset(w for w in words if f" {w} " in norm)
+
+
 class Doc:
-    """One piece of text, parsed once: raw, lower-cased, normalised (``" a b "``) and, on demand, its
-    words, its URLs, phone numbers and placeholders (one pass), and memoised facts.
+    """One piece of text, parsed once: raw, lower-cased, normalised (``" a b "``), its words, on demand its
+    URLs, phone numbers and placeholders (one pass), and memoised facts.
 
     Cached Docs live long, so they hold few objects the garbage collector must walk: strings, tuples of
     strings, and the ``facts`` dict; URLs and placeholders are kept as plain tuples (:attr:`url_parts`,
     :attr:`placeholder_parts`) and handed out as :class:`Url`/:class:`Placeholder` on request.
     """
 
-    __slots__ = ("_phones", "_placeholders", "_prose", "_tokens", "_urls", "_words", "facts", "lower", "norm",
-                 "raw")
+    __slots__ = ("_phones", "_placeholders", "_prose", "_urls", "facts", "lower", "norm", "raw", "tokens",
+                 "word_list")
 
     def __init__(self, raw: str, norm: str | None = None) -> None:
         self.raw = raw
         self.lower = raw.lower()
-        self.norm = normalise(raw) if norm is None else norm
-        self._words: tuple[str, ...] | None = None
-        self._tokens: tuple[str, ...] | frozenset[str] | None = None
+        if norm is None:
+            norm = normalise(raw)
+            # printable text holds none of them (a C-level test, cheaper than a regex pass)
+            odd = None if raw.isprintable() else (
+                _CONTROL_SPACE.search(raw) if raw.isascii() else _OTHER_SPACE.search(norm)
+            )
+        else:
+            odd = _OTHER_SPACE.search(norm)
+        self.norm = norm
+        #: the normalised words (``norm.split()``, interned, repeats kept) as a tuple: compact, and a tuple of
+        #: strings is nothing the garbage collector walks, unlike a set. Set operations take it as it is
+        #: (``frozenset.isdisjoint``, ``intersection``).
+        self.word_list: tuple[str, ...] = tuple(map(intern, norm.split()))
+        #: the words that stand between spaces in ``norm``: what a whole-word match means. The very object
+        #: :attr:`word_list` holds unless the text holds whitespace other than spaces that normalising keeps
+        #: (then a set of the words that do; in ASCII text only the separators ``\x1c``-``\x1f`` are kept)
+        self.tokens: tuple[str, ...] | frozenset[str] = self.word_list
+        if odd is not None:
+            self.tokens = _standalone(self.word_list, norm)
         self._urls: tuple[UrlParts, ...] | None = None
         self._phones: tuple[str, ...] = ()
         self._placeholders: tuple[PlaceholderParts, ...] = ()
@@ -78,28 +101,6 @@ class Doc:
     def words(self) -> frozenset[str]:
         """The distinct normalised words (``norm.split()``)."""
         return frozenset(self.word_list)
-
-    @property
-    def word_list(self) -> tuple[str, ...]:
-        """The normalised words (``norm.split()``, interned, repeats kept) as a tuple: compact, and a tuple of
-        strings is nothing the garbage collector walks, unlike a set. Set operations take it as it is
-        (``frozenset.isdisjoint``, ``intersection``)."""
-        if self._words is None:
-            self._words = tuple(map(intern, self.norm.split()))
-        return self._words
-
-    @property
-    def tokens(self) -> tuple[str, ...] | frozenset[str]:
-        """The words that stand between spaces in ``norm``: what a whole-word match means. The very object
-        :attr:`word_list` returns unless the text holds whitespace other than spaces that normalising keeps
-        (then a set of the words that do)."""
-        if self._tokens is None:
-            words = self.word_list
-            norm = self.norm
-            self._tokens = (
-                words if _OTHER_SPACE.search(norm) is None else frozenset(w for w in words if f" {w} " in norm)
-            )
-        return self._tokens
 
     def _scan(self) -> None:
         self._urls, self._phones, self._placeholders = scan(self.raw)
@@ -188,8 +189,10 @@ def join(docs: Iterable[Doc]) -> Doc:
     joined = Doc.__new__(Doc)
     joined.raw = "\n".join(d.raw for d in docs)
     joined.lower = "\n".join(d.lower for d in docs)
-    joined.norm = " ".join(d.norm for d in docs) or " "
-    joined._words = joined._tokens = joined._urls = joined._prose = None
+    norm = joined.norm = " ".join(d.norm for d in docs) or " "
+    joined.word_list = words = tuple(w for d in docs for w in d.word_list)
+    joined.tokens = words if all(d.tokens is d.word_list for d in docs) else _standalone(words, norm)
+    joined._urls = joined._prose = None
     joined._phones = joined._placeholders = ()
     joined.facts = {}
     return joined

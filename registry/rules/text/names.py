@@ -60,7 +60,7 @@ def brand_names(brand: Mapping[str, Any] | None) -> tuple[str, ...]:
     return _brand_names(names)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def _brand_names(names: tuple[str | None, ...]) -> tuple[str, ...]:
     display, company, first, last = names
     variants: set[str] = set()

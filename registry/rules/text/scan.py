@@ -1,7 +1,7 @@
 """One pass over a text for everything positional: URL anchors, digit runs and brackets.
 
-A single combined regex walks the text once and records where a ``://`` scheme, a dot before a TLD-shaped
-label, a run of three or more digits, or an opening bracket occurs; URLs, phone numbers and placeholders are
+A single combined regex walks the text once and records where a ``://`` scheme, a dot before a top-level
+domain, a run of three or more digits, or an opening bracket occurs; URLs, phone numbers and placeholders are
 then read off those anchors only (most texts have none of some kinds, and their finders cost nothing).
 """
 
@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from .phones import phones_at
 from .placeholders import PlaceholderParts, placeholders_at
-from .urls import LABEL, UrlParts, urls_at
+from .urls import LABEL, TLDS, UrlParts, urls_at
 
 __all__ = ["Scan", "scan"]
 
@@ -35,13 +35,14 @@ _EMPTY = Scan((), (), ())
 def scan(text: str) -> Scan:
     """The URLs, phone numbers (as digits) and placeholders of ``text``, from one pass over it."""
     schemes: list[int] = []
-    labels: list[tuple[int, str]] = []
+    labels: list[int] = []
     runs: list[tuple[int, int]] = []
     bracket = -1
     for m in _ANCHORS.finditer(text):
         kind = m.lastindex  # which group matched: 1 scheme, 2 label, 3 digits; None for a bracket
         if kind == 2:
-            labels.append((m.start(), m.group(2)))
+            if m.group(2).lower() in TLDS:
+                labels.append(m.start())
         elif kind == 1:
             schemes.append(m.start())
         elif kind == 3:

@@ -30,8 +30,9 @@ TLDS = wordset(
     "mx es it nl eu ie ch at be se no dk fi pl pt br jp kr cn hk sg ph my vn id za ng ke us ps "
     "fm gg ac page news blog live today bio"
 )
-#: a TLD-shaped label after a dot (the anchor :mod:`.scan` looks for), captured
-LABEL = r"([A-Za-z]{2,24})(?![A-Za-z0-9-])"
+#: a label after a dot that may be one of :data:`TLDS` (the anchor :mod:`.scan` looks for), captured: a whole
+#: run of letters, no longer than the longest of them (a longer label, ``.acmedental``, is no anchor)
+LABEL = rf"([A-Za-z]{{2,{max(map(len, TLDS))}}})(?![A-Za-z0-9-])"
 _BARE_URL = re.compile(
     r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?::\d{2,5})?((?:[/?#][^\s<>\"']*)?)"
 )
@@ -62,7 +63,7 @@ def _host_end(s: str, start: int, end: int) -> int:
 UrlParts = tuple[str, str, str, str]
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def _scheme_url(token: str, pos: int) -> tuple[int, UrlParts] | None:
     """The URL whose ``://`` sits at ``pos`` in the whitespace-delimited ``token``, with its offset there."""
     s = pos
@@ -80,7 +81,7 @@ def _scheme_url(token: str, pos: int) -> tuple[int, UrlParts] | None:
     return None
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def _bare_url(token: str) -> tuple[int, UrlParts] | None:
     """The bare-domain URL a whitespace-delimited ``token`` is (``acme.com/x``), with its offset there."""
     if "@" in token:
@@ -93,24 +94,30 @@ def _bare_url(token: str) -> tuple[int, UrlParts] | None:
     return None
 
 
-def urls_at(text: str, schemes: Iterable[int], labels: Iterable[tuple[int, str]]) -> tuple[UrlParts, ...]:
-    """The URLs of ``text`` given its anchors: the positions of every ``://`` (ascending) and of every
-    dot followed by a :data:`LABEL` as ``(position, label)``, both from one :func:`.scan.scan` pass."""
+def urls_at(text: str, schemes: Iterable[int], labels: Iterable[int]) -> tuple[UrlParts, ...]:
+    """The URLs of ``text`` given its anchors: the positions of every ``://`` (ascending) and of every dot
+    followed by one of :data:`TLDS` (ascending), both from one :func:`.scan.scan` pass."""
     found: list[tuple[int, UrlParts]] = []
     spans: list[tuple[int, int]] = []
     after = 0
+    # tokens end at spaces, line breaks and tabs; most texts hold spaces only
+    plain = "\n" not in text and "\t" not in text
     for pos in schemes:
         if pos < after:
             continue  # inside the token of the previous scheme
-        start, end = _token_bounds(text, pos)
+        if plain:
+            start = text.rfind(" ", 0, pos) + 1
+            end = text.find(" ", pos)
+            if end == -1:
+                end = len(text)
+        else:
+            start, end = _token_bounds(text, pos)
         hit = _scheme_url(text[start:end], pos - start)
         if hit is not None:
             found.append((start + hit[0], hit[1]))
         spans.append((start, end))
         after = end
-    for i, label in labels:
-        if label.lower() not in TLDS:
-            continue
+    for i in labels:
         inside = False
         for a, b in spans:
             if a <= i < b:
@@ -118,7 +125,13 @@ def urls_at(text: str, schemes: Iterable[int], labels: Iterable[tuple[int, str]]
                 break
         if inside:
             continue
-        start, end = _token_bounds(text, i)
+        if plain:
+            start = text.rfind(" ", 0, i) + 1
+            end = text.find(" ", i)
+            if end == -1:
+                end = len(text)
+        else:
+            start, end = _token_bounds(text, i)
         spans.append((start, end))
         hit = _bare_url(text[start:end])
         if hit is not None:
@@ -142,7 +155,7 @@ def find_urls(text: str) -> tuple[Url, ...]:
 _SECOND_LEVEL = wordset("co com net org gov edu ac ltd plc")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def registrable_domain(host: str) -> str:
     """The registrable part of a host name: ``www.shop.acme.com`` -> ``acme.com``, ``a.acme.co.uk`` ->
     ``acme.co.uk``."""
