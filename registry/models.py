@@ -16,8 +16,8 @@ from registry.consent.models import (
     ConsentSubscription,
 )
 from registry.db import Base
-from registry.numbers.models import PhoneNumber
 from registry.lifecycle.models import CarrierStatus, StatusChange
+from registry.numbers.models import PhoneNumber
 from registry.provider_accounts.models import ProviderAccount, ProviderCall
 from registry.revisions.models import Acknowledgement, Revision
 from registry.submissions.models import Submission

@@ -19,7 +19,6 @@ says so (e.g. ``mnoIds`` are integers, ``CampaignRequest.mnoIds`` items ``int64`
 
 from __future__ import annotations
 
-import base64
 import logging
 import re
 import time
@@ -49,11 +48,12 @@ from .base import (
     UseCase,
     VettingRecord,
 )
-from .http import DEFAULT_TIMEOUT, HttpClient, HttpResponse, Recorder, RetryPolicy, quote_segment
+from .http import DEFAULT_TIMEOUT, HttpResponse, Recorder, RetryPolicy, quote_segment
 from .ratelimit import TokenBucket
 from .tcr_errors import TRANSIENT_CODES, tcr_error
 from .tcr_webhooks import SUBSCRIBED_CATEGORIES, check_event, parse_event
 from .times import parse_time
+from .transport import HttpAdapter, basic_auth
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def _mno_int(value: Any) -> int:
         raise ProviderError(ProviderErrorKind.VALIDATION, message, fields=["mnoIds"]) from None
 
 
-class TcrProvider:
+class TcrProvider(HttpAdapter):
     """TenDlcProvider for one TCR CSP account (one API key and secret)."""
 
     name = "tcr"
@@ -133,44 +133,27 @@ class TcrProvider:
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
     ) -> None:
-        if bucket is None and rate is not None:
-            bucket = TokenBucket(rate, burst, clock=clock, sleep=sleep)
-        self.account = account
+        super().__init__(
+            account=account,
+            timeout=timeout,
+            retry=retry,
+            rate=rate,
+            burst=burst,
+            bucket=bucket,
+            recorder=recorder,
+            sleep=sleep,
+            clock=clock,
+            wall=wall,
+        )
         self.webhook_url = webhook_url
         self.upstream_cnp_id = upstream_cnp_id
         self.mno_ids = [_mno_int(m) for m in mno_ids] if mno_ids is not None else None
         #: our CSP id (``S...``): given, or learned from the first brand/campaign read; webhooks must name it
         self.csp_id = csp_id
-        self.retry = retry or RetryPolicy()
-        self._sleep = sleep
         self._all_mnos: list[int] | None = None
         self._subscribed_to: str | None = None
         self._otp_refs: dict[str, str] = {}
-        token = base64.b64encode(f"{api_key}:{api_secret}".encode()).decode()
-        self.http = HttpClient(
-            provider=self.name,
-            account=account,
-            base_url=base_url,
-            headers={"Authorization": f"Basic {token}"},
-            timeout=timeout,
-            retry=self.retry,
-            bucket=bucket,
-            recorder=recorder,
-            error_parser=tcr_error,
-            sleep=sleep,
-            clock=clock,
-            wall=wall,
-        )
-
-    def close(self) -> None:
-        """Close pooled connections."""
-        self.http.close()
-
-    def __enter__(self) -> TcrProvider:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        self.http = self.client(base_url, basic_auth(api_key, api_secret), tcr_error)
 
     def capabilities(self) -> Capabilities:
         """Direct TCR: qualify (fees), OTP, brand delete, appeal by nudge, webhooks; no number assignment."""

@@ -45,11 +45,12 @@ from .base import (
     UseCase,
     VettingRecord,
 )
-from .http import DEFAULT_TIMEOUT, HttpClient, Recorder, RetryPolicy, quote_segment
+from .http import DEFAULT_TIMEOUT, Recorder, RetryPolicy, quote_segment
 from .ratelimit import TokenBucket
 from .telnyx_errors import telnyx_error
 from .telnyx_webhooks import REF_PARAM, check_signature, load_public_key, parse_events
 from .times import parse_time
+from .transport import HttpAdapter, bearer
 
 TELNYX_BASE_URL = "https://api.telnyx.com/v2"
 PAGE_SIZE = 100
@@ -108,7 +109,7 @@ def _ref_of(url: Any) -> str | None:
     return dict(parse_qsl(urlsplit(url).query)).get(REF_PARAM)
 
 
-class TelnyxProvider:
+class TelnyxProvider(HttpAdapter):
     """TenDlcProvider for one Telnyx account (one API key, one webhook public key)."""
 
     name = "telnyx"
@@ -132,37 +133,22 @@ class TelnyxProvider:
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
     ) -> None:
-        if bucket is None and rate is not None:
-            bucket = TokenBucket(rate, burst, clock=clock, sleep=sleep)
-        self.account = account
-        self.webhook_url = webhook_url
-        self.webhook_failover_url = webhook_failover_url
-        self._public_key = load_public_key(webhook_public_key) if webhook_public_key else None
-        self._wall = wall
-        self.http = HttpClient(
-            provider=self.name,
+        super().__init__(
             account=account,
-            base_url=base_url,
-            headers={"Authorization": f"Bearer {api_key}"},
             timeout=timeout,
             retry=retry,
+            rate=rate,
+            burst=burst,
             bucket=bucket,
             recorder=recorder,
-            error_parser=telnyx_error,
             sleep=sleep,
             clock=clock,
             wall=wall,
         )
-
-    def close(self) -> None:
-        """Close pooled connections."""
-        self.http.close()
-
-    def __enter__(self) -> TelnyxProvider:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        self.webhook_url = webhook_url
+        self.webhook_failover_url = webhook_failover_url
+        self._public_key = load_public_key(webhook_public_key) if webhook_public_key else None
+        self.http = self.client(base_url, bearer(api_key), telnyx_error)
 
     def capabilities(self) -> Capabilities:
         """Telnyx supports the whole journey, including webhooks and bulk assignment by profile."""

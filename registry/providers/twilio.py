@@ -51,6 +51,7 @@ from .base import (
 from .http import DEFAULT_TIMEOUT, HttpClient, Recorder, RetryPolicy, quote_segment
 from .ratelimit import TokenBucket
 from .times import parse_time
+from .transport import HttpAdapter, basic_auth
 from .twilio_errors import twilio_error
 from .twilio_webhooks import EVENT_TYPES, parse_events, verify
 
@@ -109,7 +110,7 @@ def split_campaign_ref(ref: str) -> tuple[str | None, str]:
     return (service, campaign) if sep else (None, ref)
 
 
-class TwilioProvider:
+class TwilioProvider(HttpAdapter):
     """TenDlcProvider for one Twilio account (account SID + auth token)."""
 
     name = "twilio"
@@ -134,9 +135,18 @@ class TwilioProvider:
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
     ) -> None:
-        if bucket is None and rate is not None:
-            bucket = TokenBucket(rate, burst, clock=clock, sleep=sleep)
-        self.account = account
+        super().__init__(
+            account=account,
+            timeout=timeout,
+            retry=retry,
+            rate=rate,
+            burst=burst,
+            bucket=bucket,
+            recorder=recorder,
+            sleep=sleep,
+            clock=clock,
+            wall=wall,
+        )
         self.account_sid = account_sid
         self._auth_token = auth_token
         self.webhook_url = webhook_url
@@ -145,42 +155,15 @@ class TwilioProvider:
         #: a brand input's ``lowVolume`` overrides it
         self.low_volume = low_volume
         self._sink_ready_for: str | None = None
-        credentials = f"{account_sid}:{auth_token}".encode()
-        import base64
-
-        headers = {"Authorization": "Basic " + base64.b64encode(credentials).decode()}
+        headers = basic_auth(account_sid, auth_token)
         self.clients = {
-            service: HttpClient(
-                provider=self.name,
-                account=account,
-                base_url=base_url.format(service=service) + version,
-                headers=headers,
-                timeout=timeout,
-                retry=retry,
-                bucket=bucket,
-                recorder=recorder,
-                error_parser=twilio_error,
-                sleep=sleep,
-                clock=clock,
-                wall=wall,
-            )
+            service: self.client(base_url.format(service=service) + version, headers, twilio_error)
             for service, version in VERSIONS.items()
         }
         self.http = self.messaging = self.clients["messaging"]
         self.trusthub = self.clients["trusthub"]
         self.api = self.clients["api"]
         self.events = self.clients["events"]
-
-    def close(self) -> None:
-        """Close pooled connections."""
-        for client in self.clients.values():
-            client.close()
-
-    def __enter__(self) -> TwilioProvider:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def capabilities(self) -> Capabilities:
         """Trust bundles, Event Streams webhooks, sole-prop OTP, appeal by editing a FAILED campaign, use cases

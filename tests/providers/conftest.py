@@ -13,7 +13,6 @@ import pytest
 
 from registry.providers.http import CallRecord, RetryPolicy
 from registry.providers.simulator import Simulator, run_simulator
-from registry.providers.telnyx import TelnyxProvider
 
 START = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
 
@@ -91,36 +90,55 @@ class Harness:
     sleeps: list[float]
 
 
-@pytest.fixture
-def make_provider(sim: Simulator) -> Iterator[Callable[..., Harness]]:
-    """Build TelnyxProviders against the simulator; sleeps are recorded, never slept."""
-    made: list[TelnyxProvider] = []
+class Builder:
+    """Builds a driver's adapter against the simulator with test options (short timeouts, retries without real
+    sleeps: the sleeps asked for are recorded); keyword arguments override them. Closes what it built."""
 
-    def make(**kwargs: Any) -> Harness:
-        api_key = kwargs.pop("api_key", sim.api_key)
+    def __init__(self, sim: Simulator, driver: Any) -> None:
+        self.sim = sim
+        self.driver = driver
+        self.made: list[Any] = []
+
+    def __call__(self, **kwargs: Any) -> Harness:
         calls: list[CallRecord] = []
         sleeps: list[float] = []
         options: dict[str, Any] = {
-            "base_url": sim.telnyx_base_url,
-            "webhook_public_key": sim.public_key,
             "timeout": (1.0, 2.0),
             "retry": RetryPolicy(max_attempts=4, backoff_base=0.5, backoff_max=8.0),
             "recorder": calls.append,
             "sleep": sleeps.append,
             "account": "acct-1",
+            **kwargs,
         }
-        options.update(kwargs)
-        provider = TelnyxProvider(api_key, **options)
-        made.append(provider)
+        provider = self.driver.build(self.sim, options)
+        self.made.append(provider)
         return Harness(provider, calls, sleeps)
 
-    yield make
-    for provider in made:
-        provider.close()
+    def close(self) -> None:
+        for provider in self.made:
+            provider.close()
+
+
+def driver_named(name: str) -> Any:
+    """The driver of provider ``name`` (tests/providers/drivers); a missing driver fails, never skips."""
+    import importlib
+
+    from .drivers import DRIVERS
+
+    importlib.import_module(f"tests.providers.drivers.{name}")
+    return DRIVERS[name]()
 
 
 @pytest.fixture
-def harness(make_provider: Callable[..., Harness]) -> Harness:
+def make_provider(sim: Simulator) -> Iterator[Builder]:
+    """Build TelnyxProviders against the simulator."""
+    builder = Builder(sim, driver_named("telnyx"))
+    yield builder
+    builder.close()
+
+
+@pytest.fixture
+def harness(make_provider: Builder) -> Harness:
     """The default provider harness."""
     return make_provider()
 
@@ -132,41 +150,19 @@ PROVIDERS = ("telnyx", "twilio", "tcr")
 
 @pytest.fixture(params=PROVIDERS)
 def driver(request: pytest.FixtureRequest) -> Any:
-    """Each provider's driver in turn (tests/providers/drivers); a missing driver fails, never skips."""
-    import importlib
-
-    from .drivers import DRIVERS
-
-    importlib.import_module(f"tests.providers.drivers.{request.param}")
-    return DRIVERS[request.param]()
+    """Each provider's driver in turn."""
+    return driver_named(request.param)
 
 
 @pytest.fixture
-def build(sim: Simulator, driver: Any) -> Iterator[Callable[..., Harness]]:
-    """Build the driver's adapter against the simulator; sleeps are recorded, never slept."""
-    made: list[Any] = []
-
-    def make(**kwargs: Any) -> Harness:
-        calls: list[CallRecord] = []
-        sleeps: list[float] = []
-        options: dict[str, Any] = {
-            "timeout": (1.0, 2.0),
-            "retry": RetryPolicy(max_attempts=4, backoff_base=0.5, backoff_max=8.0),
-            "recorder": calls.append,
-            "sleep": sleeps.append,
-            "account": "acct-1",
-        }
-        options.update(kwargs)
-        provider = driver.build(sim, options)
-        made.append(provider)
-        return Harness(provider, calls, sleeps)
-
-    yield make
-    for provider in made:
-        provider.close()
+def build(sim: Simulator, driver: Any) -> Iterator[Builder]:
+    """Build the driver's adapter against the simulator."""
+    builder = Builder(sim, driver)
+    yield builder
+    builder.close()
 
 
 @pytest.fixture
-def adapter(build: Callable[..., Harness]) -> Harness:
+def adapter(build: Builder) -> Harness:
     """The driver's adapter with default options."""
     return build()

@@ -4,62 +4,34 @@ nudge -> approval -> nnSR numbers -> suspension -> deactivation, and the duplica
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from registry.providers.base import CarrierState, Identity, Lifecycle, ProviderError, ProviderErrorKind
-from registry.providers.http import CallRecord, RetryPolicy
 from registry.providers.reconcile import create_brand_once
 from registry.providers.simulator import Simulator
 from registry.providers.simulator import tcr as sim_tcr
 from registry.providers.tcr import TcrProvider
 
+from .conftest import Builder, Harness, driver_named
 from .payloads import SOLE_PROPRIETOR, brand, campaign
 
 ATT, TMOBILE, VERIZON, USCELLULAR = "10017", "10035", "10038", "10037"
 DAY = 86400.0
 
 
-@dataclass
-class TcrHarness:
-    provider: TcrProvider
-    calls: list[CallRecord]
-    sleeps: list[float]
+@pytest.fixture
+def make_tcr(sim: Simulator) -> Iterator[Builder]:
+    """Build TcrProviders against the simulator."""
+    builder = Builder(sim, driver_named("tcr"))
+    yield builder
+    builder.close()
 
 
 @pytest.fixture
-def make_tcr(sim: Simulator) -> Iterator[Callable[..., TcrHarness]]:
-    """Build TcrProviders against the simulator's ``/tcr/v2``; sleeps are recorded, never slept."""
-    made: list[TcrProvider] = []
-
-    def make(**kwargs: Any) -> TcrHarness:
-        key, secret = sim.tcr_credentials()
-        calls: list[CallRecord] = []
-        sleeps: list[float] = []
-        options: dict[str, Any] = {
-            "base_url": sim.tcr_base_url,
-            "upstream_cnp_id": sim_tcr.DEFAULT_UPSTREAM_CNP,
-            "timeout": (1.0, 2.0),
-            "retry": RetryPolicy(max_attempts=4, backoff_base=0.5, backoff_max=8.0),
-            "recorder": calls.append,
-            "sleep": sleeps.append,
-            "account": "acct-1",
-        }
-        options.update(kwargs)
-        provider = TcrProvider(options.pop("api_key", key), options.pop("api_secret", secret), **options)
-        made.append(provider)
-        return TcrHarness(provider, calls, sleeps)
-
-    yield make
-    for provider in made:
-        provider.close()
-
-
-@pytest.fixture
-def tcr(make_tcr: Callable[..., TcrHarness]) -> TcrHarness:
+def tcr(make_tcr: Builder) -> Harness:
     return make_tcr()
 
 
@@ -83,7 +55,7 @@ def through_review(sim: Simulator) -> None:
     sim.advance(days=3, minutes=1)
 
 
-def test_brand_is_pending_until_scored_and_campaigns_get_527_meanwhile(tcr: TcrHarness, sim: Simulator) -> None:
+def test_brand_is_pending_until_scored_and_campaigns_get_527_meanwhile(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     created = p.create_brand(brand(), client_ref="brand-42")
     assert (created.lifecycle, created.identity, created.raw_status) == (Lifecycle.PENDING, Identity.UNKNOWN, "ACTIVE")
@@ -109,7 +81,7 @@ def test_brand_is_pending_until_scored_and_campaigns_get_527_meanwhile(tcr: TcrH
     assert [line["kind"] for line in sim_tcr.tcr_state(sim.sandbox).ledger] == ["brand_registration"]
 
 
-def test_unverified_brand_is_fixed_and_revetted(tcr: TcrHarness, sim: Simulator) -> None:
+def test_unverified_brand_is_fixed_and_revetted(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     brand_id = scored_brand(p, sim, displayName="Harbor Dental [sim:unverified]")
     record = p.get_brand(brand_id)
@@ -130,7 +102,7 @@ def test_unverified_brand_is_fixed_and_revetted(tcr: TcrHarness, sim: Simulator)
     assert p.get_brand(brand_id).lifecycle is Lifecycle.APPROVED
 
 
-def test_external_vet_goes_pending_unscore_active_and_vets_the_brand(tcr: TcrHarness, sim: Simulator) -> None:
+def test_external_vet_goes_pending_unscore_active_and_vets_the_brand(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     brand_id = scored_brand(p, sim, displayName="Harbor Dental [sim:unverified]")
     vetting = p.order_vetting(brand_id, "AEGIS", "STANDARD")
@@ -150,7 +122,7 @@ def test_external_vet_goes_pending_unscore_active_and_vets_the_brand(tcr: TcrHar
     assert kinds == ["brand_registration", "external_vetting"]
 
 
-def test_failed_vet_leaves_the_brand_unverified(tcr: TcrHarness, sim: Simulator) -> None:
+def test_failed_vet_leaves_the_brand_unverified(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     brand_id = scored_brand(p, sim, displayName="Harbor Dental [sim:unverified] [sim:vetting-failed]")
     p.order_vetting(brand_id, "AEGIS", "STANDARD")
@@ -160,7 +132,7 @@ def test_failed_vet_leaves_the_brand_unverified(tcr: TcrHarness, sim: Simulator)
     assert p.get_brand(brand_id).identity is Identity.UNVERIFIED
 
 
-def test_sole_proprietor_otp(tcr: TcrHarness, sim: Simulator) -> None:
+def test_sole_proprietor_otp(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     brand_id = p.create_brand(SOLE_PROPRIETOR, client_ref="sp").provider_id
     # BrandRequest requires phone: a sole proprietor's mobile is sent as the phone
@@ -196,9 +168,7 @@ def test_sole_proprietor_otp(tcr: TcrHarness, sim: Simulator) -> None:
     assert p.create_campaign(brand_id, campaign(usecase="SOLE_PROPRIETOR"), client_ref="sp-c").provider_id
 
 
-def test_a_dropped_brand_create_is_reconciled_by_reference_without_a_second_brand(
-    tcr: TcrHarness, sim: Simulator
-) -> None:
+def test_a_dropped_brand_create_is_reconciled_by_reference_without_a_second_brand(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     sim.inject_fault("drop", method="POST", path="/tcr/v2/brand/nonBlocking")
     with pytest.raises(ProviderError) as lost:
@@ -215,7 +185,7 @@ def test_a_dropped_brand_create_is_reconciled_by_reference_without_a_second_bran
     assert [line["kind"] for line in state(sim).ledger] == ["brand_registration"]
 
 
-def test_campaign_wire_format_qualify_and_cost(tcr: TcrHarness, sim: Simulator) -> None:
+def test_campaign_wire_format_qualify_and_cost(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     brand_id = scored_brand(p, sim)
     q = p.qualify(brand_id, "ACCOUNT_NOTIFICATION")
@@ -248,7 +218,7 @@ def test_campaign_wire_format_qualify_and_cost(tcr: TcrHarness, sim: Simulator) 
     configured.close()
 
 
-def test_per_mno_review_partial_rejection_then_appeal_nudge(tcr: TcrHarness, sim: Simulator) -> None:
+def test_per_mno_review_partial_rejection_then_appeal_nudge(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     brand_id = scored_brand(p, sim)
     ref = p.create_campaign(brand_id, marked("reject:tmobile"), client_ref="camp-r").provider_id
@@ -285,7 +255,7 @@ def test_per_mno_review_partial_rejection_then_appeal_nudge(tcr: TcrHarness, sim
     assert (nothing.value.kind, nothing.value.provider_code) == (ProviderErrorKind.PRECONDITION, "592")
 
 
-def test_a_carrier_that_always_rejects_is_resubmitted_in_vain(tcr: TcrHarness, sim: Simulator) -> None:
+def test_a_carrier_that_always_rejects_is_resubmitted_in_vain(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     ref = p.create_campaign(scored_brand(p, sim), marked("reject-always:verizon"), client_ref="c").provider_id
     through_review(sim)
@@ -298,7 +268,7 @@ def test_a_carrier_that_always_rejects_is_resubmitted_in_vain(tcr: TcrHarness, s
     assert p.get_campaign(ref).carriers[VERIZON] is CarrierState.REJECTED
 
 
-def test_declined_share_is_rejected_with_the_explanation_then_appealed(tcr: TcrHarness, sim: Simulator) -> None:
+def test_declined_share_is_rejected_with_the_explanation_then_appealed(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     ref = p.create_campaign(scored_brand(p, sim), marked("reject:dca"), client_ref="c-dca").provider_id
     p.nudge_review(ref, "Please review")
@@ -314,7 +284,7 @@ def test_declined_share_is_rejected_with_the_explanation_then_appealed(tcr: TcrH
     assert p.get_campaign(ref).lifecycle is Lifecycle.APPROVED
 
 
-def test_silent_and_unknown_carriers(tcr: TcrHarness, sim: Simulator) -> None:
+def test_silent_and_unknown_carriers(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     ref = p.create_campaign(scored_brand(p, sim), marked("silent:uscellular"), client_ref="c1").provider_id
     through_review(sim)
@@ -327,7 +297,7 @@ def test_silent_and_unknown_carriers(tcr: TcrHarness, sim: Simulator) -> None:
     assert record.carriers["10999"] is CarrierState.REGISTERED and not record.needs_review
 
 
-def test_numbers_are_read_from_nnsr_never_assigned(tcr: TcrHarness, sim: Simulator) -> None:
+def test_numbers_are_read_from_nnsr_never_assigned(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     assert p.capabilities().assigns_numbers is False
     ref = p.create_campaign(scored_brand(p, sim), campaign(), client_ref="c").provider_id
@@ -362,7 +332,7 @@ def test_numbers_are_read_from_nnsr_never_assigned(tcr: TcrHarness, sim: Simulat
     assert (expired.value.kind, expired.value.provider_code) == (ProviderErrorKind.PRECONDITION, "518")
 
 
-def test_suspension_then_unsuspension_and_expiry(tcr: TcrHarness, sim: Simulator) -> None:
+def test_suspension_then_unsuspension_and_expiry(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     brand_id = scored_brand(p, sim)
     ref = p.create_campaign(brand_id, marked("suspend-after-approval"), client_ref="c-s").provider_id
@@ -384,7 +354,7 @@ def test_suspension_then_unsuspension_and_expiry(tcr: TcrHarness, sim: Simulator
     assert listed[ref].lifecycle is None  # ACTIVE in the list says nothing about carriers: keep the previous
 
 
-def test_brand_locks_and_delete(tcr: TcrHarness, sim: Simulator) -> None:
+def test_brand_locks_and_delete(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     brand_id = scored_brand(p, sim)
     ref = p.create_campaign(brand_id, campaign(), client_ref="c").provider_id

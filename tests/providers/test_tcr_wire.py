@@ -8,7 +8,6 @@ import base64
 import hashlib
 import json
 import time
-from collections.abc import Callable
 
 import pytest
 
@@ -18,9 +17,9 @@ from registry.providers.simulator import tcr as sim_tcr
 from registry.providers.tcr_errors import RULE_CODES, tcr_error
 from registry.rules import CATALOG
 
-from .conftest import Receiver
+from .conftest import Builder, Harness, Receiver
 from .payloads import brand
-from .test_tcr_journey import TcrHarness, make_tcr, marked, scored_brand, tcr, through_review  # noqa: F401
+from .test_tcr_journey import make_tcr, marked, scored_brand, tcr, through_review  # noqa: F401
 
 K = ProviderErrorKind
 
@@ -76,7 +75,7 @@ def test_rule_codes_name_rules_of_the_catalog() -> None:
 
 
 # ------------------------------------------------------------------------------------------------ transport
-def test_basic_auth_and_bad_credentials(make_tcr: Callable[..., TcrHarness], sim: Simulator) -> None:
+def test_basic_auth_and_bad_credentials(make_tcr: Builder, sim: Simulator) -> None:
     key, secret = sim.tcr_credentials()
     good = make_tcr()
     assert (
@@ -90,7 +89,7 @@ def test_basic_auth_and_bad_credentials(make_tcr: Callable[..., TcrHarness], sim
     assert refused.value.kind is K.AUTH and len(bad.calls) == 1
 
 
-def test_validation_errors_come_back_all_at_once(tcr: TcrHarness, sim: Simulator) -> None:
+def test_validation_errors_come_back_all_at_once(tcr: Harness, sim: Simulator) -> None:
     with pytest.raises(ProviderError) as refused:
         tcr.provider.create_brand(brand(ein=None, vertical="SPACE", email="nope"), client_ref="b")
     error = refused.value
@@ -100,7 +99,7 @@ def test_validation_errors_come_back_all_at_once(tcr: TcrHarness, sim: Simulator
     assert len(sim_tcr.tcr_state(sim.sandbox).brands) == 0
 
 
-def test_transient_codes_are_retried_on_reads(tcr: TcrHarness, sim: Simulator) -> None:
+def test_transient_codes_are_retried_on_reads(tcr: Harness, sim: Simulator) -> None:
     p = tcr.provider
     brand_id = scored_brand(p, sim)
     sim_tcr.arm_error(sim.sandbox, 591, method="GET", path=f"/tcr/v2/brand/{brand_id}", count=2)
@@ -115,7 +114,7 @@ def test_transient_codes_are_retried_on_reads(tcr: TcrHarness, sim: Simulator) -
     assert [c.status for c in tcr.calls[-4:]] == [400] * 4  # max_attempts
 
 
-def test_a_transient_code_on_a_create_is_not_repeated(tcr: TcrHarness, sim: Simulator) -> None:
+def test_a_transient_code_on_a_create_is_not_repeated(tcr: Harness, sim: Simulator) -> None:
     sim_tcr.arm_error(sim.sandbox, 591, method="POST", path="/tcr/v2/brand/nonBlocking")
     with pytest.raises(ProviderError) as failed:
         tcr.provider.create_brand(brand(), client_ref="b")
@@ -123,7 +122,7 @@ def test_a_transient_code_on_a_create_is_not_repeated(tcr: TcrHarness, sim: Simu
     assert len(tcr.calls) == 1 and not tcr.sleeps
 
 
-def test_the_rate_limit_is_ridden_out(make_tcr: Callable[..., TcrHarness], sim: Simulator) -> None:
+def test_the_rate_limit_is_ridden_out(make_tcr: Builder, sim: Simulator) -> None:
     harness = make_tcr(sleep=time.sleep)
     sim.set_rate_limit(4.0, 1)
     try:
@@ -137,9 +136,7 @@ def test_the_rate_limit_is_ridden_out(make_tcr: Callable[..., TcrHarness], sim: 
 
 
 # ------------------------------------------------------------------------------------------------ webhooks
-def test_subscriptions_are_made_once_after_listing(
-    make_tcr: Callable[..., TcrHarness], sim: Simulator, receiver: Receiver
-) -> None:
+def test_subscriptions_are_made_once_after_listing(make_tcr: Builder, sim: Simulator, receiver: Receiver) -> None:
     first = make_tcr(webhook_url=receiver.url)
     first.provider.create_brand(brand(), client_ref="b1")
     first.provider.create_brand(brand(), client_ref="b2")
@@ -152,7 +149,7 @@ def test_subscriptions_are_made_once_after_listing(
     assert [c.method for c in second.calls] == ["GET"]  # already subscribed: listed, not changed
 
 
-def test_brand_events_verify_and_parse(make_tcr: Callable[..., TcrHarness], sim: Simulator, receiver: Receiver) -> None:
+def test_brand_events_verify_and_parse(make_tcr: Builder, sim: Simulator, receiver: Receiver) -> None:
     p = make_tcr(webhook_url=receiver.url).provider
     sim.configure_webhooks(duplicate_probability=1.0)
     created = p.create_brand(brand(), client_ref="brand-42")
@@ -192,7 +189,7 @@ def test_brand_events_verify_and_parse(make_tcr: Callable[..., TcrHarness], sim:
 
 
 def test_carrier_events_name_the_carrier_and_reads_after_them_agree(
-    make_tcr: Callable[..., TcrHarness], sim: Simulator, receiver: Receiver
+    make_tcr: Builder, sim: Simulator, receiver: Receiver
 ) -> None:
     p = make_tcr(webhook_url=receiver.url).provider
     seen: list[tuple[str, CarrierState | None, CarrierState | None]] = []
@@ -222,9 +219,7 @@ def test_carrier_events_name_the_carrier_and_reads_after_them_agree(
     assert "CAMPAIGN_SHARE_ACCEPT" in {e.raw_type for e in events}
 
 
-def test_vetting_events_are_vetting_entities(
-    make_tcr: Callable[..., TcrHarness], sim: Simulator, receiver: Receiver
-) -> None:
+def test_vetting_events_are_vetting_entities(make_tcr: Builder, sim: Simulator, receiver: Receiver) -> None:
     p = make_tcr(webhook_url=receiver.url).provider
     brand_id = scored_brand(p, sim)
     p.order_vetting(brand_id, "AEGIS", "STANDARD")

@@ -5,19 +5,18 @@ numbers, Event Streams webhooks, rate limits."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from registry.providers.base import EventEntity, Identity, Lifecycle, ProviderError, ProviderErrorKind, TenDlcProvider
-from registry.providers.http import CallRecord, RetryPolicy
+from registry.providers.http import RetryPolicy
 from registry.providers.simulator import Simulator
 from registry.providers.simulator.twilio import add_incoming_numbers, confirm_otp, twilio_state
 from registry.providers.twilio import TwilioProvider
 
-from .conftest import Receiver
+from .conftest import Builder, Harness, Receiver, driver_named
 from .payloads import SOLE_PROPRIETOR, brand, campaign
 
 BRANDS = "/twilio/messaging/v1/a2p/BrandRegistrations"
@@ -26,41 +25,16 @@ REP = {"firstName": "Maya", "lastName": "Okafor", "businessTitle": "Practice man
 SOLE = {**SOLE_PROPRIETOR, "street": "4 Elm St", "city": "Portland", "postalCode": "97202"}
 
 
-@dataclass
-class Harness:
-    provider: TwilioProvider
-    calls: list[CallRecord]
-    sleeps: list[float]
+@pytest.fixture
+def make_twilio(sim: Simulator) -> Iterator[Builder]:
+    """Build TwilioProviders against the simulator."""
+    builder = Builder(sim, driver_named("twilio"))
+    yield builder
+    builder.close()
 
 
 @pytest.fixture
-def make_twilio(sim: Simulator) -> Iterator[Callable[..., Harness]]:
-    made: list[TwilioProvider] = []
-
-    def make(**kwargs: Any) -> Harness:
-        sid, token = sim.twilio_credentials()
-        calls: list[CallRecord] = []
-        sleeps: list[float] = []
-        options: dict[str, Any] = {
-            "base_url": sim.twilio_base_url,
-            "timeout": (1.0, 2.0),
-            "retry": RetryPolicy(max_attempts=4, backoff_base=0.5, backoff_max=8.0),
-            "recorder": calls.append,
-            "sleep": sleeps.append,
-            "account": "acct-1",
-        }
-        options.update(kwargs)
-        provider = TwilioProvider(sid, token, **options)
-        made.append(provider)
-        return Harness(provider, calls, sleeps)
-
-    yield make
-    for provider in made:
-        provider.close()
-
-
-@pytest.fixture
-def tw(make_twilio: Callable[..., Harness]) -> Harness:
+def tw(make_twilio: Builder) -> Harness:
     return make_twilio()
 
 
@@ -117,7 +91,7 @@ def test_brand_chain_is_form_encoded_with_json_attributes_and_registers_the_bran
     assert [line["kind"] for line in state.ledger] == ["brand_registration", "secondary_vetting"]
 
 
-def test_low_volume_brands_skip_the_paid_secondary_vetting(make_twilio: Callable[..., Harness], sim: Simulator) -> None:
+def test_low_volume_brands_skip_the_paid_secondary_vetting(make_twilio: Builder, sim: Simulator) -> None:
     p = make_twilio(low_volume=True).provider
     created = p.create_brand(std_brand(), client_ref="lv")
     sent = twilio_state(sim.sandbox).brands[created.provider_id].data
@@ -128,7 +102,7 @@ def test_low_volume_brands_skip_the_paid_secondary_vetting(make_twilio: Callable
 
 @pytest.mark.parametrize("kind", ["drop", "timeout"])
 def test_a_brand_create_whose_answer_is_lost_resumes_without_a_second_brand(
-    make_twilio: Callable[..., Harness], sim: Simulator, kind: str
+    make_twilio: Builder, sim: Simulator, kind: str
 ) -> None:
     p = make_twilio(timeout=(1.0, 0.5)).provider
     sim.inject_fault(kind, method="POST", path=BRANDS, delay=1.5)
@@ -167,7 +141,7 @@ def test_a_noncompliant_evaluation_names_tcr_fields(tw: Harness) -> None:
 
 
 def test_unverified_brand_needs_action_refuses_campaigns_and_is_rescued_by_vetting(
-    make_twilio: Callable[..., Harness], sim: Simulator
+    make_twilio: Builder, sim: Simulator
 ) -> None:
     p = make_twilio(low_volume=True).provider  # no automatic secondary vetting: we order one
     brand_id = p.create_brand(std_brand(displayName="Harbor Dental [sim:unverified]"), client_ref="b1").provider_id
@@ -318,7 +292,7 @@ def test_campaigns_are_refused_for_a_pending_brand(tw: Harness, sim: Simulator) 
 
 
 def test_event_streams_sink_is_set_up_once_and_signed_events_arrive(
-    make_twilio: Callable[..., Harness], sim: Simulator, receiver: Receiver
+    make_twilio: Builder, sim: Simulator, receiver: Receiver
 ) -> None:
     p = make_twilio(webhook_url=receiver.url).provider
     brand_id = approved_brand(p, sim)

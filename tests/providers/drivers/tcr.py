@@ -22,13 +22,8 @@ class TcrDriver:
 
     def build(self, sim: Simulator, options: dict[str, Any]) -> TcrProvider:
         key, secret = sim.tcr_credentials()
-        return TcrProvider(
-            options.pop("api_key", key),
-            options.pop("api_secret", secret),
-            base_url=sim.tcr_base_url,
-            upstream_cnp_id=options.pop("upstream_cnp_id", sim_tcr.DEFAULT_UPSTREAM_CNP),
-            **options,
-        )
+        options = {"base_url": sim.tcr_base_url, "upstream_cnp_id": sim_tcr.DEFAULT_UPSTREAM_CNP, **options}
+        return TcrProvider(options.pop("api_key", key), options.pop("api_secret", secret), **options)
 
     def wrong_credentials(self) -> dict[str, Any]:
         return {"api_key": "KEYNOTAREALKEY", "api_secret": "not-the-secret"}

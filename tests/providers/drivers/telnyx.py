@@ -19,12 +19,8 @@ class TelnyxDriver:
     brands_can_fail = True
 
     def build(self, sim: Simulator, options: dict[str, Any]) -> TelnyxProvider:
-        return TelnyxProvider(
-            options.pop("api_key", sim.api_key),
-            base_url=sim.telnyx_base_url,
-            webhook_public_key=sim.public_key,
-            **options,
-        )
+        options = {"base_url": sim.telnyx_base_url, "webhook_public_key": sim.public_key, **options}
+        return TelnyxProvider(options.pop("api_key", sim.api_key), **options)
 
     def wrong_credentials(self) -> dict[str, Any]:
         return {"api_key": "KEYNOTAREALKEY"}
