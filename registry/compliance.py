@@ -4,13 +4,16 @@ context, so the forms, the review page, the submission gate and the API see the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy.orm import Session, object_session
+
 from registry.brands.models import Brand
 from registry.campaigns.models import Campaign
+from registry.rule_state import brand_state, campaign_state
 from registry.rules import Finding, Report, Severity, lint
 from registry.states import IdentityStatus
 from registry.tcr import to_tcr_payload
@@ -32,13 +35,34 @@ def campaign_payload(campaign: Campaign) -> dict[str, Any]:
     return payload
 
 
-def lint_brand(brand: Brand, *, today: date | None = None) -> Report:
-    return lint(brand_payload(brand), None, today=today)
+def lint_brand(brand: Brand, *, payload: Mapping[str, Any] | None = None, today: date | None = None) -> Report:
+    """The brand (or ``payload``, an unsaved edit of it) with what the database knows (registry/rule_state.py):
+    other brands' contacts and reference ids, what TCR holds if it was filed, its campaigns."""
+    payload = brand_payload(brand) if payload is None else payload
+    session = object_session(brand)
+    state = brand_state(session, brand.organization_id, payload, brand) if session is not None else None
+    return lint(payload, None, today=today, state=state)
 
 
-def lint_campaign(campaign: Campaign, *, today: date | None = None) -> Report:
-    """The campaign checked against its brand (brand name in samples, entity-type rules)."""
-    return lint(brand_payload(campaign.brand), campaign_payload(campaign), today=today)
+def lint_new_brand(session: Session, organization_id: int, payload: Mapping[str, Any]) -> Report:
+    """A brand not saved yet, against the organization's other brands."""
+    return lint(payload, None, state=brand_state(session, organization_id, payload))
+
+
+def lint_campaign(campaign: Campaign, *, payload: Mapping[str, Any] | None = None,
+                  today: date | None = None) -> Report:
+    """The campaign (or ``payload``, an unsaved edit of it) checked against its brand (brand name in samples,
+    entity-type rules), with what the database knows (what TCR holds if it was filed, the brand's campaigns)."""
+    payload = campaign_payload(campaign) if payload is None else payload
+    session = object_session(campaign)
+    state = (campaign_state(session, campaign.organization_id, payload, campaign.brand, campaign)
+             if session is not None else None)
+    return lint(brand_payload(campaign.brand), payload, today=today, state=state)
+
+
+def lint_new_campaign(session: Session, brand: Brand, payload: Mapping[str, Any]) -> Report:
+    """A campaign not saved yet, against its brand and the brand's other campaigns."""
+    return lint(brand_payload(brand), payload, state=campaign_state(session, brand.organization_id, payload, brand))
 
 
 def campaign_only(report: Report) -> Report:

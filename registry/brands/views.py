@@ -14,13 +14,12 @@ from forms.brands import (
     required_for,
 )
 from registry.auth.permissions import Permission, requires
-from registry.compliance import by_field, lint_brand, summarize
+from registry.compliance import by_field, lint_brand, lint_new_brand, summarize
 from registry.db import get_session
 from registry.errors import UserValueError
 from registry.lifecycle.queries import lifecycle
 from registry.records import get_owned
 from registry.reviews.operations import submit_for_review
-from registry.rules import lint
 from registry.states import RegistrationStatus
 from registry.sync.queries import provider_view
 from registry.tcr import to_tcr_payload
@@ -57,7 +56,9 @@ def new():
     if brand is not None:
         flash_saved(lint_brand(brand))
         return redirect(url_for(".edit", brand_id=brand.id))
-    report = lint(form.payload(entity_type), None) if form.is_submitted() else None
+    report = None
+    if form.is_submitted():
+        report = lint_new_brand(get_session(), g.organization.id, form.payload(entity_type))
     return _render_form(form, entity_type, report, brand=None), status
 
 
@@ -78,7 +79,7 @@ def edit(brand_id: int):
     if changes is not None:
         flash_saved(lint_brand(brand), changed=bool(changes))
         return redirect(url_for(".edit", brand_id=brand.id))
-    report = lint(form.payload(entity_type), None) if form.is_submitted() else lint_brand(brand)
+    report = lint_brand(brand, payload=form.payload(entity_type) if form.is_submitted() else None)
     return _render_form(form, entity_type, report, brand=brand), status
 
 

@@ -9,11 +9,11 @@ from registry.auth.permissions import Permission, requires
 from registry.brands.models import Brand
 from registry.brands.queries import brand_choices
 from registry.compliance import (
-    brand_payload,
     by_field,
     campaign_only,
     campaign_payload,
     lint_campaign,
+    lint_new_campaign,
     summarize,
 )
 from registry.db import get_session
@@ -22,7 +22,6 @@ from registry.lifecycle.queries import lifecycle
 from registry.provider_accounts.models import ProviderAccount
 from registry.records import get_owned
 from registry.reviews.operations import submit_for_review
-from registry.rules import lint
 from registry.rules.vocabulary import USECASES
 from registry.states import RegistrationStatus
 from registry.submissions.refile import REFILABLE, refile_campaign, refile_targets
@@ -70,7 +69,7 @@ def new():
     if campaign is not None:
         flash_saved(campaign_only(lint_campaign(campaign)))
         return redirect(url_for(".edit", campaign_id=campaign.id))
-    report = campaign_only(lint(brand_payload(brand), form.payload(usecase))) if form.is_submitted() else None
+    report = campaign_only(lint_new_campaign(db, brand, form.payload(usecase))) if form.is_submitted() else None
     return _render_form(form, usecase, brand, report, campaign=None), status
 
 
@@ -88,10 +87,8 @@ def edit(campaign_id: int):
     if changes is not None:
         flash_saved(campaign_only(lint_campaign(campaign)), changed=bool(changes))
         return redirect(url_for(".edit", campaign_id=campaign.id))
-    if form.is_submitted():
-        report = campaign_only(lint(brand_payload(campaign.brand), form.payload(campaign.usecase)))
-    else:
-        report = campaign_only(lint_campaign(campaign))
+    payload = form.payload(campaign.usecase) if form.is_submitted() else None
+    report = campaign_only(lint_campaign(campaign, payload=payload))
     return _render_form(form, campaign.usecase, campaign.brand, report, campaign=campaign), status
 
 

@@ -104,6 +104,17 @@ def _digits_ein(ein: Any) -> str | None:
     return f"{digits[:2]}-{digits[2:]}" if len(digits) == 9 else ein.strip()
 
 
+#: the authorized representative of a standard brand: TCR fields Twilio needs that TCR does not ask of a company
+REPRESENTATIVE = ("firstName", "lastName")
+
+
+def missing_beyond_tcr(brand: Mapping[str, Any]) -> list[str]:
+    """TCR fields Twilio needs for this brand beyond TCR's own minimum, and the brand lacks (the rule engine's
+    BRAND-PROVIDER-FIELDS reports them before review; the rest TCR's own rules report)."""
+    sole = str(brand.get("entityType") or "").upper() == "SOLE_PROPRIETOR"
+    return [] if sole else [f for f in plan(brand).missing if f in REPRESENTATIVE]
+
+
 def plan(brand: Mapping[str, Any]) -> Plan:
     """The Trust Hub objects for a TCR brand; ``missing`` names the TCR fields Twilio needs and we lack."""
     entity = str(brand.get("entityType") or "").upper()
@@ -142,7 +153,7 @@ def plan(brand: Mapping[str, Any]) -> Plan:
         )
         policies = (STARTER_PROFILE_POLICY, SOLE_PROP_TRUST_PRODUCT_POLICY)
     else:
-        needed += ["companyName", "ein", "website", "vertical", "phone", "firstName", "lastName"]
+        needed += ["companyName", "ein", "website", "vertical", "phone", *REPRESENTATIVE]
         if entity == "PUBLIC_PROFIT":
             needed += ["stockSymbol", "stockExchange"]
         alt = str(brand.get("altBusinessIdType") or "").upper()

@@ -21,6 +21,7 @@ STATE_RULES = {
     "BRAND-SP-OTP-WINDOW",
     "BRAND-APPEAL-RULES",
     "BRAND-VET-RULES",
+    "BRAND-PROVIDER-FIELDS",
 }
 SP = {
     "entityType": "SOLE_PROPRIETOR",
@@ -313,3 +314,16 @@ def test_vet_provider_and_class_combinations():
         state={"vet_request": {"evpId": "AEGIS", "vettingClass": "AUTHPLUS", "import": True}},
     )
     assert hits("BRAND-VET-RULES", state={"vet_request": {"evpId": "CV", "vettingClass": "POLITICAL"}})
+
+
+# ------------------------------------------------------------------------------------- BRAND-PROVIDER-FIELDS
+def test_provider_fields_named_by_the_caller_are_errors_on_those_fields():
+    state = {"provider_fields": {"provider": "Twilio", "missing": ["firstName", "lastName"]}}
+    found = hits("BRAND-PROVIDER-FIELDS", state=state)
+    assert [(f.field, f.severity.value) for f in found] == [("firstName", "error"), ("lastName", "error")]
+    assert found[0].message.startswith("Twilio, the account this brand is filed with, needs firstName")
+
+
+def test_provider_fields_near_miss_nothing_missing_or_malformed_state():
+    assert hits("BRAND-PROVIDER-FIELDS", state={"provider_fields": {"provider": "Twilio", "missing": []}}) == []
+    assert hits("BRAND-PROVIDER-FIELDS", state={"provider_fields": "firstName"}) == []

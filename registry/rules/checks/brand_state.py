@@ -14,6 +14,10 @@ often contact details are reused. They stay silent unless the caller passes the 
   *other* brands of the tenant use the same value, as an int or a list of their ids
   (``BRAND-DUPLICATE-CONTACTS``; ``"mobilePhone"`` is read by ``BRAND-SP-MOBILE``).
 
+- ``state["provider_fields"]`` (mapping): ``{"provider": display name, "missing": [TCR field names]}``: fields
+  the provider account the brand is filed with needs beyond TCR's own minimum and the brand lacks
+  (``BRAND-PROVIDER-FIELDS``; the adapter says which, e.g. Twilio's authorized representative).
+
 The brand's own ``vettings`` (TCR facts carried on the payload) tell whether external vets are active.
 """
 
@@ -162,3 +166,18 @@ def duplicate_contacts(ctx: LintContext) -> list[Finding]:
                            f"The {label} is also used by {others} other brands of this account{ids}; TCR "
                            "refuses registrations that reuse contact details beyond its threshold (550)."))
     return out
+
+
+@check("BRAND-PROVIDER-FIELDS", needs=BRAND, state=("provider_fields",))
+def provider_fields(ctx: LintContext) -> list[Finding]:
+    """Fields the provider account needs beyond TCR's minimum are present."""
+    if not ctx.state:
+        return []
+    wanted = ctx.state.get("provider_fields")
+    if not isinstance(wanted, Mapping) or not isinstance(wanted.get("missing"), (list, tuple)):
+        return []
+    provider = str(wanted.get("provider") or "The provider")
+    return [finding("BRAND-PROVIDER-FIELDS", field,
+                    f"{provider}, the account this brand is filed with, needs {field}; without it the filing "
+                    "fails after review.")
+            for field in wanted["missing"] if isinstance(field, str)]
