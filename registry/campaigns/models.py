@@ -6,7 +6,7 @@ Drafts may be incomplete; ``registry.rules`` decides what may be submitted.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -30,6 +30,8 @@ class Campaign(TimestampMixin, VersionedMixin, Base):
         #: lists and the dashboard: by state, most recently changed first
         sa.Index("ix_campaign_org_status_updated", "organization_id", "status", "updated_at"),
         sa.Index("ix_campaign_org_updated", "organization_id", "updated_at"),
+        #: the dashboard's "terms ending": by end of term
+        sa.Index("ix_campaign_org_term_ends", "organization_id", "term_ends_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +45,9 @@ class Campaign(TimestampMixin, VersionedMixin, Base):
                                                      default=RegistrationStatus.DRAFT)
     #: TCR ``campaignId`` (``C`` + 6) once registered
     tcr_campaign_id: Mapped[str | None] = mapped_column(sa.String(10), index=True)
+    #: end of the current billing term as the provider reports it (TCR ``nextRenewalOrExpirationDate``): the
+    #: campaign renews then when ``auto_renewal`` is on, and expires otherwise; None until reported
+    term_ends_on: Mapped[date | None] = mapped_column(sa.Date)
     #: the user who created the draft
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     #: errors the rule engine found at the last save (for "drafts with errors" without re-linting every row)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from registry.errors import RegistryError
@@ -263,6 +263,9 @@ class CampaignRecord:
     updated_at: datetime | None = None
     needs_review: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    #: TCR ``nextRenewalOrExpirationDate``: the end of the campaign's current billing term, when it renews
+    #: (``autoRenewal`` on) or expires (off); None when the provider does not report it (Twilio)
+    term_ends_on: date | None = None
 
     def lifecycle_or(self, previous: Lifecycle) -> Lifecycle:
         """The normalized lifecycle, or ``previous`` when the raw status was not recognized."""

@@ -52,7 +52,7 @@ from .http import DEFAULT_TIMEOUT, HttpResponse, Recorder, RetryPolicy, quote_se
 from .ratelimit import TokenBucket
 from .tcr_errors import TRANSIENT_CODES, tcr_error
 from .tcr_webhooks import SUBSCRIBED_CATEGORIES, check_event, parse_event
-from .times import parse_time
+from .times import parse_date, parse_time
 from .transport import HttpAdapter, basic_auth
 
 log = logging.getLogger(__name__)
@@ -684,6 +684,7 @@ class TcrProvider(HttpAdapter):
             updated_at=None,  # Campaign_CSP has no modification time
             needs_review=not known,
             raw=raw,
+            term_ends_on=parse_date(body.get("nextRenewalOrExpirationDate")),
         )
 
     # ---------------------------------------------------------------- numbers

@@ -49,7 +49,7 @@ from .http import DEFAULT_TIMEOUT, Recorder, RetryPolicy, quote_segment
 from .ratelimit import TokenBucket
 from .telnyx_errors import telnyx_error
 from .telnyx_webhooks import REF_PARAM, check_signature, load_public_key, parse_events
-from .times import parse_time
+from .times import parse_date, parse_time
 from .transport import HttpAdapter, bearer
 
 TELNYX_BASE_URL = "https://api.telnyx.com/v2"
@@ -488,6 +488,7 @@ class TelnyxProvider(HttpAdapter):
             updated_at=parse_time(body.get("updatedAt")),
             needs_review=not known,
             raw=dict(body),
+            term_ends_on=parse_date(body.get("nextRenewalOrExpirationDate")),
         )
 
     # ---------------------------------------------------------------- numbers

@@ -1,8 +1,8 @@
-"""Parsing the timestamps providers send (ISO 8601 with ``Z`` or offsets, or unix seconds)."""
+"""Parsing the timestamps and dates providers send (ISO 8601 with ``Z`` or offsets, or unix seconds)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 
@@ -20,3 +20,15 @@ def parse_time(value: Any) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse_date(value: Any) -> date | None:
+    """The calendar date of an ISO 8601 date (``2026-06-02``) or timestamp (its date in UTC); None when absent
+    or unreadable."""
+    if isinstance(value, str) and len(value.strip()) == 10:
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    moment = parse_time(value)
+    return moment.astimezone(UTC).date() if moment is not None else None

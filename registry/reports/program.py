@@ -337,12 +337,16 @@ def _expiries(session: Session, org: Organization, campaigns: list[Campaign], en
         since = approved.get(c.id)
         if since is None or c.status in (RegistrationStatus.DEACTIVATED, RegistrationStatus.REJECTED):
             continue
-        due = term_end(since, c.usecase, after)
-        if due <= horizon:
+        if c.term_ends_on is not None:  # what the provider reports wins over our estimate
+            due, basis = datetime.combine(c.term_ends_on, time(12), zone).astimezone(UTC), "provider"
+        else:
+            due, basis = term_end(since, c.usecase, after), "estimate"
+        if after <= due <= horizon:
             what = "renews (auto-renewal on)" if c.auto_renewal else "EXPIRES: auto-renewal is off"
-            rows.append((c.reference, c.usecase, fmt.time(since), fmt.date(due), what))
-    rows.sort(key=lambda r: r[3])
-    return Table("", ("Campaign", "Use case", "Approved", "Term ends", "Then"), tuple(rows),
+            rows.append((due, (c.reference, c.usecase, fmt.time(since), f"{fmt.date(due)} ({basis})", what)))
+    rows.sort(key=lambda r: r[0])
+    return Table("", ("Campaign", "Use case", "Approved", "Term ends", "Then"),
+                 tuple(row for _, row in rows),
                  empty=f"No campaign term ends within {settings.expiry_horizon} days after the period.")
 
 

@@ -366,6 +366,19 @@ def apply_campaign(
             summary=f"{campaign.reference}: TCR campaign id {rec.registry_id}",
             changes={"tcr_campaign_id": [old_id, campaign.tcr_campaign_id]},
         )
+    if rec.term_ends_on is not None and campaign.term_ends_on != rec.term_ends_on:
+        old_term, campaign.term_ends_on = campaign.term_ends_on, rec.term_ends_on
+        then = "renews" if campaign.auto_renewal else "expires"
+        record(
+            session,
+            organization_id=campaign.organization_id,
+            actor=actor,
+            action="update",
+            entity_type="campaign",
+            entity_id=campaign.id,
+            summary=f"{campaign.reference}: term ends {rec.term_ends_on.isoformat()} ({then} then)",
+            changes={"term_ends_on": [old_term.isoformat() if old_term else None, rec.term_ends_on.isoformat()]},
+        )
     applied.carrier_changes = apply_carriers(session, state, campaign, rec, actor=actor, source=source, now=now)
     if rec.lifecycle is None:
         applied.notes.append(f"unrecognized campaign status {rec.raw_status!r}: kept {campaign.status.value}")

@@ -24,6 +24,7 @@ from registry.providers.base import (
     TenDlcProvider,
 )
 from registry.providers.simulator import Simulator
+from registry.providers.times import parse_date
 
 from .conftest import Harness, Receiver
 from .payloads import SOLE_PROPRIETOR, brand, campaign
@@ -167,6 +168,12 @@ def test_campaign_is_reviewed_and_approved(adapter: Harness, sim: Simulator) -> 
     assert all(state is CarrierState.REGISTERED for state in record.carriers.values())
     listed = {c.provider_id for c in p.list_campaigns(brand_id)}
     assert created.provider_id in listed
+    # the billing term's end (TCR nextRenewalOrExpirationDate): Telnyx and TCR report it, Twilio does not
+    raw_term = record.raw.get("nextRenewalOrExpirationDate")
+    assert record.term_ends_on == (parse_date(raw_term) if raw_term else None)
+    assert (record.term_ends_on is not None) == (p.name != "twilio")
+    if record.term_ends_on is not None:
+        assert record.term_ends_on > sim.now.date()
 
 
 def test_one_carriers_rejection_then_appeal_then_approval(adapter: Harness, sim: Simulator) -> None:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from registry.audit import Actor
 from registry.audit.chain import verify_organization
+from registry.audit.models import AuditEvent
 from registry.numbers import operations as numbers
 from registry.provider_accounts.models import ProviderCall
 from registry.states import AssignmentStatus, IdentityStatus, RegistrationStatus, RevisionStatus
@@ -85,6 +86,11 @@ def test_approval_sends_brand_then_campaign_once_and_sync_follows_them_to_approv
         "approved",
     )
     assert (flow.creates("brand_registration"), flow.creates("campaign_upfront")) == (1, 1)
+    # the end of the billing term as the provider reports it, kept with an audit event
+    assert campaign.term_ends_on is not None and campaign.term_ends_on > flow.sim.now.date()
+    term_events = flow.db.scalars(sa.select(AuditEvent).where(AuditEvent.entity_type == "campaign",
+                                                              AuditEvent.summary.like("%term ends%"))).all()
+    assert [e.changes["term_ends_on"] for e in term_events] == [[None, campaign.term_ends_on.isoformat()]]
     assert verify_organization(flow.db, flow.org.id) is None
 
     calls = flow.db.scalars(sa.select(ProviderCall).order_by(ProviderCall.id)).all()

@@ -94,3 +94,50 @@ def test_pages_need_a_bounded_number_of_queries(path, as_role, db, org, create_b
     assert web.get(path).status_code == 200
     assert len(count_queries) == small, f"{path}: {small} queries with 3 records, {len(count_queries)} with 33"
     assert small <= 15
+
+
+def test_the_dashboard_lists_campaign_terms_ending_soon(as_role, db, org, create_brand, create_campaign):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from registry.states import RegistrationStatus
+
+    today = datetime.now(ZoneInfo(org.timezone)).date()
+    brand = create_brand(org)
+    cases = {  # reference: (days until the term ends, auto-renewal, status)
+        "ends-soon": (9, False, RegistrationStatus.APPROVED),
+        "renews-soon": (3, True, RegistrationStatus.APPROVED),
+        "ends-later": (45, False, RegistrationStatus.APPROVED),
+        "ended-before": (-2, False, RegistrationStatus.APPROVED),
+        "deactivated": (5, False, RegistrationStatus.DEACTIVATED),
+    }
+    for reference, (days, renews, status) in cases.items():
+        campaign = create_campaign(brand, referenceId=reference, autoRenewal=renews)
+        campaign.term_ends_on, campaign.status = today + timedelta(days=days), status
+    create_campaign(brand, referenceId="no-date")  # the provider reported none (a draft, or Twilio)
+    db.commit()
+
+    html = as_role("submitter").get("/").get_data(as_text=True)
+    card = html[html.index('id="terms-h"'):]
+    card = card[:card.index("</section>")]
+    assert "1 expiring" in card
+    assert card.index("ends-soon") < card.index("renews-soon")  # what expires comes first
+    assert "expires: auto-renewal is off" in card and "renews (auto-renewal on)" in card
+    assert (today + timedelta(days=9)).isoformat() in card
+    for absent in ("ends-later", "ended-before", "deactivated", "no-date"):
+        assert absent not in card
+
+
+def test_the_dashboard_says_when_no_term_ends(as_role):
+    html = as_role("submitter").get("/").get_data(as_text=True)
+    assert "No campaign term ends in the next 30 days" in html
+
+
+def test_the_campaign_page_shows_when_its_term_ends(as_role, db, org, create_brand, create_campaign):
+    from datetime import date
+
+    campaign = create_campaign(create_brand(org), autoRenewal=False)
+    campaign.term_ends_on = date(2027, 2, 27)
+    db.commit()
+    html = as_role("submitter").get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "2027-02-27" in html and "then it expires: auto-renewal is off" in html
