@@ -11,6 +11,7 @@ from registry.auth.models import Organization
 from registry.campaigns.models import Campaign
 from registry.db import utcnow
 from registry.errors import IntegrityViolation, UserValueError
+from registry.lifecycle.models import StatusChange
 from registry.lifecycle.operations import change_status
 from registry.records import create_record, delete_record, update_record
 from registry.states import AssignmentStatus, RegistrationStatus
@@ -60,6 +61,32 @@ def assign_number(session: Session, number: PhoneNumber, campaign: Campaign, *, 
     from registry.submissions.operations import queue_number_assignment
 
     queue_number_assignment(session, number, actor=actor)
+
+
+def retry_assignment(session: Session, number: PhoneNumber, *, actor: Actor) -> None:
+    """Send a failed assignment to the provider again (after fixing what the failure named, e.g. the campaign's
+    numbers limit or a number not yet in the provider account)."""
+    if number.assignment_status is not AssignmentStatus.FAILED or number.campaign is None:
+        raise UserValueError(f"Only a failed assignment can be retried; {number.e164} is "
+                             f"{number.assignment_status.label.lower()}.")
+    change_status(session, number, AssignmentStatus.PENDING, actor=actor,
+                  note=f"retry: waiting for the provider to register it for {number.campaign.reference}")
+    from registry.submissions.operations import queue_number_assignment
+
+    queue_number_assignment(session, number, actor=actor)
+
+
+def failure_reasons(session: Session, numbers: list[PhoneNumber]) -> dict[int, str]:
+    """Why each failed number among ``numbers`` failed: the note of its latest move to FAILED (one query)."""
+    ids = [n.id for n in numbers if n.assignment_status is AssignmentStatus.FAILED]
+    if not ids:
+        return {}
+    latest = (sa.select(StatusChange.subject_id, sa.func.max(StatusChange.id).label("last"))
+              .where(StatusChange.subject == "phone_number", StatusChange.subject_id.in_(ids),
+                     StatusChange.to_status == AssignmentStatus.FAILED.value)
+              .group_by(StatusChange.subject_id).subquery())
+    return dict(session.execute(sa.select(StatusChange.subject_id, StatusChange.note)
+                                .join(latest, StatusChange.id == latest.c.last)).all())
 
 
 def mark_assigned(session: Session, number: PhoneNumber, *, actor: Actor, source: str = "provider",

@@ -13,6 +13,7 @@ from registry.auth.permissions import Permission, requires
 from registry.campaigns.models import Campaign
 from registry.db import get_session
 from registry.errors import NotFound, RegistryError
+from registry.records import get_owned
 from registry.states import AssignmentStatus
 from registry.web.context import current_actor, page_arg
 from registry.web.pagination import paginate
@@ -47,8 +48,10 @@ def _listing(add_form: AddNumberForm, upload_form: UploadNumbersForm, result: Bu
         stmt = stmt.where(PhoneNumber.assignment_status == AssignmentStatus(args["status"]))
     page = paginate(db, stmt.order_by(PhoneNumber.e164), page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
                     scalars=False)
+    failures = ops.failure_reasons(db, [n for n, _ in page.items])
     return render_template("numbers/index.html", page=page, filters=args, add_form=add_form,
-                           upload_form=upload_form, result=result, statuses=list(AssignmentStatus))
+                           upload_form=upload_form, result=result, statuses=list(AssignmentStatus),
+                           failures=failures)
 
 
 @bp.route("/numbers")
@@ -76,6 +79,22 @@ def add():
                   "success")
             return redirect(url_for(".index"))
     return _listing(form, UploadNumbersForm(formdata=None)), 422
+
+
+@bp.route("/numbers/<id:number_id>/retry", methods=["POST"])
+@requires(Permission.EDIT)
+def retry(number_id: int):
+    """Send a failed assignment to the provider again."""
+    db = get_session()
+    number = get_owned(db, PhoneNumber, g.organization.id, number_id)
+    try:
+        ops.retry_assignment(db, number, actor=current_actor())
+    except RegistryError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"{number.e164}: assignment sent to the provider again.", "success")
+    return redirect(url_for(".index"))
 
 
 @bp.route("/numbers/upload", methods=["POST"])

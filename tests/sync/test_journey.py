@@ -180,3 +180,15 @@ def test_numbers_are_assigned_through_the_outbox_and_a_failure_is_recorded(flow:
     assert bad.assignment_status is AssignmentStatus.FAILED
     assert "not enabled for messaging" in flow.notes(bad)[-1]
     assert flow.run().numbers_queued == 0  # nothing is sent twice
+
+    # the officer retries it: sent again through the outbox, followed again (the simulator fails it again)
+    numbers.retry_assignment(flow.db, bad, actor=actor)
+    flow.db.commit()
+    flow.run()
+    flow.advance(minutes=31)
+    flow.run()
+    bad = flow.get(bad)
+    assert bad.assignment_status is AssignmentStatus.FAILED
+    assert sum("not enabled for messaging" in note for note in flow.notes(bad)) == 2
+    sent = [s for s in flow.submissions() if s.step is SubmissionStep.NUMBERS and s.phone_number_id == bad.id]
+    assert [s.status for s in sent] == [SubmissionStatus.DONE] * 2

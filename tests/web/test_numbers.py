@@ -97,3 +97,46 @@ def test_viewers_cannot_add_numbers(as_role, approved):
     viewer = as_role("viewer")
     assert viewer.post("/numbers", {"phone": "+13125550100"}).status_code == 403
     assert _upload(viewer, ["+13125550100,,"]).status_code == 403
+
+
+def test_a_failed_assignment_shows_why_and_can_be_retried(as_role, approved, db):
+    from registry.lifecycle.operations import change_status
+    from registry.submissions.models import Submission, SubmissionStatus, SubmissionStep
+
+    web = as_role("submitter")
+    web.post("/numbers", {"phone": "+13125550100", "campaign": "reminders"}, token_page="/numbers")
+    number = db.scalar(sa.select(PhoneNumber))
+    [first] = db.scalars(sa.select(Submission).where(Submission.step == SubmissionStep.NUMBERS)).all()
+    first.status = SubmissionStatus.FAILED
+    change_status(db, number, AssignmentStatus.FAILED, actor=TEST_ACTOR, source="provider",
+                  note="Telnyx: the number is not in this messaging profile")
+    db.commit()
+
+    html = web.get("/numbers").get_data(as_text=True)
+    assert "the number is not in this messaging profile" in html and f"/numbers/{number.id}/retry" in html
+
+    response = web.post(f"/numbers/{number.id}/retry", {}, token_page="/numbers")
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.get(PhoneNumber, number.id).assignment_status is AssignmentStatus.PENDING
+    queued = db.scalars(sa.select(Submission).where(Submission.step == SubmissionStep.NUMBERS,
+                                                    Submission.status == SubmissionStatus.PENDING)).all()
+    assert [s.phone_number_id for s in queued] == [number.id]  # a new outbox row for the worker
+
+    # nothing to retry now: refused with a message, no second row
+    response = web.post(f"/numbers/{number.id}/retry", {}, token_page="/numbers")
+    assert "Only a failed assignment can be retried" in web.get("/numbers").get_data(as_text=True)
+    assert db.scalar(sa.select(sa.func.count()).select_from(Submission)
+                     .where(Submission.step == SubmissionStep.NUMBERS)) == 2
+
+
+def test_viewers_cannot_retry_and_other_organizations_get_404(as_role, approved, db, create_org):
+    from registry.numbers.operations import add_number
+
+    number = add_number(db, approved.organization, "+13125550111", actor=TEST_ACTOR)
+    other = add_number(db, create_org(), "+13125550112", actor=TEST_ACTOR)
+    db.commit()
+    viewer = as_role("viewer")
+    assert viewer.post(f"/numbers/{number.id}/retry", {}, token_page="/numbers").status_code == 403
+    assert "/retry" not in viewer.get("/numbers").get_data(as_text=True)
+    assert as_role("submitter").post(f"/numbers/{other.id}/retry", {}, token_page="/numbers").status_code == 404
