@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import logging
 import re
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
+
+from typing_extensions import Unpack
 
 from . import tcr_status as st
 from .base import (
@@ -48,12 +49,11 @@ from .base import (
     UseCase,
     VettingRecord,
 )
-from .http import DEFAULT_TIMEOUT, HttpResponse, Recorder, RetryPolicy, quote_segment
-from .ratelimit import TokenBucket
+from .http import HttpResponse, quote_segment
 from .tcr_errors import TRANSIENT_CODES, tcr_error
 from .tcr_webhooks import SUBSCRIBED_CATEGORIES, check_event, parse_event
 from .times import parse_date, parse_time
-from .transport import HttpAdapter, basic_auth
+from .transport import HttpAdapter, TransportOptions, basic_auth
 
 log = logging.getLogger(__name__)
 
@@ -117,34 +117,14 @@ class TcrProvider(HttpAdapter):
         api_key: str,
         api_secret: str,
         *,
-        account: str = "default",
         base_url: str = TCR_BASE_URL,
         webhook_url: str | None = None,
         upstream_cnp_id: str | None = None,
         mno_ids: Sequence[str | int] | None = None,
         csp_id: str | None = None,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        rate: float | None = None,
-        burst: int = 5,
-        bucket: TokenBucket | None = None,
-        recorder: Recorder | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        wall: Callable[[], float] = time.time,
+        **transport: Unpack[TransportOptions],
     ) -> None:
-        super().__init__(
-            account=account,
-            timeout=timeout,
-            retry=retry,
-            rate=rate,
-            burst=burst,
-            bucket=bucket,
-            recorder=recorder,
-            sleep=sleep,
-            clock=clock,
-            wall=wall,
-        )
+        super().__init__(**transport)
         self.webhook_url = webhook_url
         self.upstream_cnp_id = upstream_cnp_id
         self.mno_ids = [_mno_int(m) for m in mno_ids] if mno_ids is not None else None

@@ -19,10 +19,11 @@ Idempotency (``client_ref``):
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from typing_extensions import Unpack
 
 from . import telnyx_status as st
 from .base import (
@@ -45,12 +46,11 @@ from .base import (
     UseCase,
     VettingRecord,
 )
-from .http import DEFAULT_TIMEOUT, Recorder, RetryPolicy, quote_segment
-from .ratelimit import TokenBucket
+from .http import quote_segment
 from .telnyx_errors import telnyx_error
 from .telnyx_webhooks import REF_PARAM, check_signature, load_public_key, parse_events
 from .times import parse_date, parse_time
-from .transport import HttpAdapter, bearer
+from .transport import HttpAdapter, TransportOptions, bearer
 
 TELNYX_BASE_URL = "https://api.telnyx.com/v2"
 PAGE_SIZE = 100
@@ -118,33 +118,13 @@ class TelnyxProvider(HttpAdapter):
         self,
         api_key: str,
         *,
-        account: str = "default",
         base_url: str = TELNYX_BASE_URL,
         webhook_public_key: str | None = None,
         webhook_url: str | None = None,
         webhook_failover_url: str | None = None,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        rate: float | None = None,
-        burst: int = 5,
-        bucket: TokenBucket | None = None,
-        recorder: Recorder | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        wall: Callable[[], float] = time.time,
+        **transport: Unpack[TransportOptions],
     ) -> None:
-        super().__init__(
-            account=account,
-            timeout=timeout,
-            retry=retry,
-            rate=rate,
-            burst=burst,
-            bucket=bucket,
-            recorder=recorder,
-            sleep=sleep,
-            clock=clock,
-            wall=wall,
-        )
+        super().__init__(**transport)
         self.webhook_url = webhook_url
         self.webhook_failover_url = webhook_failover_url
         self._public_key = load_public_key(webhook_public_key) if webhook_public_key else None

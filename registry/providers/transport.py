@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Self
+from typing import Any, Self, TypedDict
 
 from .http import DEFAULT_TIMEOUT, ErrorParser, HttpClient, Recorder, RetryPolicy
 from .ratelimit import TokenBucket
@@ -23,6 +23,21 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+class TransportOptions(TypedDict, total=False):
+    """The options every adapter takes for its transport (see :class:`HttpAdapter`)."""
+
+    account: str
+    timeout: tuple[float, float]
+    retry: RetryPolicy | None
+    rate: float | None
+    burst: int
+    bucket: TokenBucket | None
+    recorder: Recorder | None
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
+    wall: Callable[[], float]
+
+
 class HttpAdapter:
     """Base of the provider adapters: holds the account's transport options and the clients built from them.
 
@@ -35,7 +50,7 @@ class HttpAdapter:
     def __init__(
         self,
         *,
-        account: str,
+        account: str = "default",
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         rate: float | None = None,

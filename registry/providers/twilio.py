@@ -21,10 +21,11 @@ Messaging Service; see twilio_status.assignment_lifecycle for what REST does and
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from typing_extensions import Unpack
 
 from . import twilio_status as st
 from . import twilio_trusthub as th
@@ -48,10 +49,9 @@ from .base import (
     UseCase,
     VettingRecord,
 )
-from .http import DEFAULT_TIMEOUT, HttpClient, Recorder, RetryPolicy, quote_segment
-from .ratelimit import TokenBucket
+from .http import HttpClient, quote_segment
 from .times import parse_time
-from .transport import HttpAdapter, basic_auth
+from .transport import HttpAdapter, TransportOptions, basic_auth
 from .twilio_errors import twilio_error
 from .twilio_webhooks import EVENT_TYPES, parse_events, verify
 
@@ -120,33 +120,13 @@ class TwilioProvider(HttpAdapter):
         account_sid: str,
         auth_token: str,
         *,
-        account: str = "default",
         base_url: str = TWILIO_BASE_URL,
         webhook_url: str | None = None,
         primary_profile_sid: str | None = None,
         low_volume: bool = False,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        rate: float | None = None,
-        burst: int = 5,
-        bucket: TokenBucket | None = None,
-        recorder: Recorder | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        wall: Callable[[], float] = time.time,
+        **transport: Unpack[TransportOptions],
     ) -> None:
-        super().__init__(
-            account=account,
-            timeout=timeout,
-            retry=retry,
-            rate=rate,
-            burst=burst,
-            bucket=bucket,
-            recorder=recorder,
-            sleep=sleep,
-            clock=clock,
-            wall=wall,
-        )
+        super().__init__(**transport)
         self.account_sid = account_sid
         self._auth_token = auth_token
         self.webhook_url = webhook_url

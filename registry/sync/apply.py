@@ -338,6 +338,21 @@ def update_stuck(
         state.stuck_at = state.stuck_lever = state.stuck_note = None
 
 
+def _provider_fact(session: Session, campaign: Campaign, actor: Actor, summary: str, **changes: list[Any]) -> None:
+    """Audit a fact the provider reported about the campaign (its TCR id, the end of its term): ``changes`` maps
+    each attribute to ``[old, new]``."""
+    record(
+        session,
+        organization_id=campaign.organization_id,
+        actor=actor,
+        action="update",
+        entity_type="campaign",
+        entity_id=campaign.id,
+        summary=f"{campaign.reference}: {summary}",
+        changes=changes,
+    )
+
+
 def apply_campaign(
     session: Session,
     state: SyncState,
@@ -356,29 +371,18 @@ def apply_campaign(
     _observed(state, rec.updated_at, rec.raw_status)
     if rec.registry_id and campaign.tcr_campaign_id != rec.registry_id:
         old_id, campaign.tcr_campaign_id = campaign.tcr_campaign_id, rec.registry_id[:10]
-        record(
+        _provider_fact(
             session,
-            organization_id=campaign.organization_id,
-            actor=actor,
-            action="update",
-            entity_type="campaign",
-            entity_id=campaign.id,
-            summary=f"{campaign.reference}: TCR campaign id {rec.registry_id}",
-            changes={"tcr_campaign_id": [old_id, campaign.tcr_campaign_id]},
+            campaign,
+            actor,
+            f"TCR campaign id {rec.registry_id}",
+            tcr_campaign_id=[old_id, rec.registry_id[:10]],
         )
     if rec.term_ends_on is not None and campaign.term_ends_on != rec.term_ends_on:
         old_term, campaign.term_ends_on = campaign.term_ends_on, rec.term_ends_on
         then = "renews" if campaign.auto_renewal else "expires"
-        record(
-            session,
-            organization_id=campaign.organization_id,
-            actor=actor,
-            action="update",
-            entity_type="campaign",
-            entity_id=campaign.id,
-            summary=f"{campaign.reference}: term ends {rec.term_ends_on.isoformat()} ({then} then)",
-            changes={"term_ends_on": [old_term.isoformat() if old_term else None, rec.term_ends_on.isoformat()]},
-        )
+        old, new = old_term.isoformat() if old_term else None, rec.term_ends_on.isoformat()
+        _provider_fact(session, campaign, actor, f"term ends {new} ({then} then)", term_ends_on=[old, new])
     applied.carrier_changes = apply_carriers(session, state, campaign, rec, actor=actor, source=source, now=now)
     if rec.lifecycle is None:
         applied.notes.append(f"unrecognized campaign status {rec.raw_status!r}: kept {campaign.status.value}")
