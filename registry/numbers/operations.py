@@ -96,11 +96,31 @@ def mark_assigned(session: Session, number: PhoneNumber, *, actor: Actor, source
     change_status(session, number, AssignmentStatus.ASSIGNED, actor=actor, source=source, note=note)
 
 
-def unassign_number(session: Session, number: PhoneNumber, *, actor: Actor) -> None:
+def release_number(session: Session, number: PhoneNumber, *, actor: Actor) -> None:
+    """Take the number off its campaign: through the provider when the assignment reached it (the number is
+    PENDING_UNASSIGNMENT until the provider confirms), at once when it never did or the provider refused it."""
+    from registry.submissions.operations import linked_ref, queue_number_release
+
+    if number.campaign is None:
+        raise UserValueError(f"{number.e164} is not assigned to a campaign.")
+    if number.assignment_status is AssignmentStatus.PENDING_UNASSIGNMENT:
+        raise UserValueError(f"{number.e164} is already being released from {number.campaign.reference}.")
+    at_provider = linked_ref(session, "phone_number", number.id) is not None
+    if at_provider and number.assignment_status in (AssignmentStatus.ASSIGNED, AssignmentStatus.PENDING):
+        change_status(session, number, AssignmentStatus.PENDING_UNASSIGNMENT, actor=actor,
+                      note=f"waiting for the provider to release it from {number.campaign.reference}")
+        queue_number_release(session, number)
+    else:  # nothing registered at a provider: an unsent assignment is cancelled by the worker when its turn comes
+        unassign_number(session, number, actor=actor)
+
+
+def unassign_number(session: Session, number: PhoneNumber, *, actor: Actor, source: str = "workflow",
+                    note: str = "") -> None:
+    """Clear the number's campaign here (see :func:`release_number` for the provider's side)."""
     update_record(session, number, {"campaign_id": None, "assigned_at": None}, actor=actor,
                   entity_type="phone_number", label=number.e164, expected_version=None, action="unassign",
                   summary=f"{number.e164} unassigned")
-    change_status(session, number, AssignmentStatus.UNASSIGNED, actor=actor)
+    change_status(session, number, AssignmentStatus.UNASSIGNED, actor=actor, source=source, note=note)
 
 
 def delete_number(session: Session, number: PhoneNumber, *, actor: Actor) -> None:

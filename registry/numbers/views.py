@@ -97,6 +97,24 @@ def retry(number_id: int):
     return redirect(url_for(".index"))
 
 
+@bp.route("/numbers/<id:number_id>/release", methods=["POST"])
+@requires(Permission.EDIT)
+def release(number_id: int):
+    """Take the number off its campaign (through the provider when it is registered there)."""
+    db = get_session()
+    number = get_owned(db, PhoneNumber, g.organization.id, number_id)
+    try:
+        ops.release_number(db, number, actor=current_actor())
+    except RegistryError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"{number.e164}: the provider is asked to release it; it stays on its campaign until it confirms."
+              if number.assignment_status is AssignmentStatus.PENDING_UNASSIGNMENT
+              else f"{number.e164} is no longer assigned.", "success")
+    return redirect(url_for(".index"))
+
+
 @bp.route("/numbers/upload", methods=["POST"])
 @requires(Permission.EDIT)
 def upload():

@@ -18,11 +18,13 @@ if TYPE_CHECKING:
 
 
 class SubmissionStep(enum.StrEnum):
-    """What the step creates at the provider; brand steps run before campaign steps."""
+    """What the step does at the provider; brand steps run before campaign steps. ``numbers`` assigns a number
+    to its campaign, ``unassign`` releases it."""
 
     BRAND = "brand"
     CAMPAIGN = "campaign"
     NUMBERS = "numbers"
+    UNASSIGN = "unassign"
 
 
 class SubmissionStatus(LabeledEnum):

@@ -22,7 +22,12 @@ from registry.tasks import enqueue_submission
 
 from .models import OPEN, Submission, SubmissionStatus, SubmissionStep
 
-PREFIX = {SubmissionStep.BRAND: "b", SubmissionStep.CAMPAIGN: "c", SubmissionStep.NUMBERS: "n"}
+PREFIX = {
+    SubmissionStep.BRAND: "b",
+    SubmissionStep.CAMPAIGN: "c",
+    SubmissionStep.NUMBERS: "n",
+    SubmissionStep.UNASSIGN: "u",
+}
 
 
 def new_client_ref(step: SubmissionStep, key: int) -> str:
@@ -186,6 +191,23 @@ def queue_number_assignment(session: Session, number: PhoneNumber, *, actor: Act
         None,
         SubmissionStep.NUMBERS,
         number.organization_id,
+        phone_number_id=number.id,
+        campaign_id=number.campaign_id,
+    )
+
+
+def queue_number_release(session: Session, number: PhoneNumber) -> Submission:
+    """Release a number from its campaign at the account it is registered with (after the commit). Idempotent."""
+    existing = open_submission(session, SubmissionStep.UNASSIGN, phone_number_id=number.id)
+    if existing is not None:
+        return existing
+    account_id = linked_account(session, "phone_number", number.id)
+    return add_submission(
+        session,
+        None,
+        SubmissionStep.UNASSIGN,
+        number.organization_id,
+        account=session.get(ProviderAccount, account_id) if account_id is not None else None,
         phone_number_id=number.id,
         campaign_id=number.campaign_id,
     )

@@ -62,6 +62,13 @@ K = ProviderErrorKind
 VERIFIED = frozenset({IdentityStatus.VERIFIED, IdentityStatus.VETTED_VERIFIED})
 
 
+#: the number status a number step expects when its turn comes (else it is cancelled: nothing to send)
+WAITING = {
+    SubmissionStep.NUMBERS: AssignmentStatus.PENDING,
+    SubmissionStep.UNASSIGN: AssignmentStatus.PENDING_UNASSIGNMENT,
+}
+
+
 @dataclass
 class Job:
     """What the call needs, copied out of the claim transaction."""
@@ -148,10 +155,11 @@ def _claim(session: Session, config: Any, submission_id: int, worker: str, now: 
             f"{subject.reference} was {subject.status.label.lower()} when its turn came, not queued: nothing was sent",
         )
     if isinstance(subject, PhoneNumber) and (
-        subject.assignment_status is not AssignmentStatus.PENDING or subject.campaign_id != sub.campaign_id
+        subject.assignment_status is not WAITING[sub.step] or subject.campaign_id != sub.campaign_id
     ):
+        what = "release" if sub.step is SubmissionStep.UNASSIGN else "assignment"
         return _finish(
-            session, sub, S.CANCELLED, now, f"{subject.e164} is no longer waiting for this assignment: nothing was sent"
+            session, sub, S.CANCELLED, now, f"{subject.e164} is no longer waiting for this {what}: nothing was sent"
         )
     if account is None or not account.is_active:
         return _attention(
@@ -196,7 +204,7 @@ def _claim(session: Session, config: Any, submission_id: int, worker: str, now: 
         assert isinstance(subject, PhoneNumber)
         job.e164 = subject.e164
         job.campaign_ref = linked_ref(session, "campaign", sub.campaign_id)  # type: ignore[arg-type]
-        if job.campaign_ref is None:
+        if job.campaign_ref is None and sub.step is SubmissionStep.NUMBERS:
             return _wait(session, sub, config, now, "waiting for the campaign to be registered with the provider")
     sub.status = S.IN_PROGRESS
     sub.attempts += 1
@@ -357,7 +365,18 @@ def _send(provider: Any, job: Job) -> Outcome:
                 previously_attempted=job.previously_attempted,
             )
         )
-    assert job.campaign_ref is not None and job.e164 is not None
+    assert job.e164 is not None
+    if job.step is SubmissionStep.UNASSIGN:
+        try:
+            return Outcome(provider.unassign_number(job.e164), action="release")
+        except ProviderError as exc:
+            if exc.kind is not K.NOT_FOUND:
+                raise
+            # the provider has no assignment for it (a repeat after a lost answer, or removed in its console)
+            return Outcome(
+                AssignmentRecord(provider.name, job.e164, None, Lifecycle.DEACTIVATED, "NOT_FOUND"), action="release"
+            )
+    assert job.campaign_ref is not None
     return Outcome(provider.assign_number(job.campaign_ref, job.e164), action="assign")
 
 
@@ -425,7 +444,8 @@ def _apply(session: Session, config: Any, job: Job, outcome: Outcome, worker: st
             action="submit",
             entity_type="phone_number",
             entity_id=subject.id,
-            summary=f"{subject.e164}: assignment sent to {job.account.label}",
+            summary=f"{subject.e164}: {'release' if job.step is SubmissionStep.UNASSIGN else 'assignment'} sent to "
+            f"{job.account.label}",
             changes={"client_ref": [None, sub.client_ref], "campaign": [None, job.campaign_ref]},
         )
         apply_assignment(session, state, subject, rec, actor=ACTOR, source="provider", now=now)
@@ -449,9 +469,12 @@ def link(
     session: Session, sub: Submission, subject: Any, ref: str, *, parent_ref: str | None, now: datetime
 ) -> SyncState:
     """Create or update the sync item linking ``subject`` to its provider object."""
-    kind = {SubmissionStep.BRAND: "brand", SubmissionStep.CAMPAIGN: "campaign", SubmissionStep.NUMBERS: "phone_number"}[
-        sub.step
-    ]
+    kind = {
+        SubmissionStep.BRAND: "brand",
+        SubmissionStep.CAMPAIGN: "campaign",
+        SubmissionStep.NUMBERS: "phone_number",
+        SubmissionStep.UNASSIGN: "phone_number",
+    }[sub.step]
     state = session.scalar(sa.select(SyncState).where(SyncState.subject == kind, SyncState.subject_id == subject.id))
     if state is None:
         state = SyncState(
@@ -509,7 +532,16 @@ def _refused(session: Session, sub: Submission, job: Job, error: ProviderError, 
     """The provider refused our data: the step fails, the revision carries the field messages."""
     subject = subject_of(session, sub)
     source = rs.source_label(job.account.provider.value)
-    if isinstance(subject, PhoneNumber):
+    if isinstance(subject, PhoneNumber) and sub.step is SubmissionStep.UNASSIGN:
+        change_status(
+            session,
+            subject,
+            AssignmentStatus.ASSIGNED,
+            actor=ACTOR,
+            source="provider",
+            note=f"{source} refused to release it: {error.message}",
+        )
+    elif isinstance(subject, PhoneNumber):
         change_status(
             session, subject, AssignmentStatus.FAILED, actor=ACTOR, source="provider", note=f"{source}: {error.message}"
         )

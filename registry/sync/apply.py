@@ -26,7 +26,7 @@ from registry.campaigns.models import Campaign
 from registry.lifecycle.models import CarrierStatus, StatusChange
 from registry.lifecycle.operations import change_status
 from registry.numbers.models import PhoneNumber
-from registry.numbers.operations import mark_assigned
+from registry.numbers.operations import mark_assigned, unassign_number
 from registry.providers.base import (
     AssignmentRecord,
     BrandRecord,
@@ -427,6 +427,30 @@ def apply_campaign(
 # --- numbers ------------------------------------------------------------------------------------------------
 
 
+def _apply_release(
+    session: Session, number: PhoneNumber, rec: AssignmentRecord, applied: Applied, *, actor: Actor, source: str
+) -> Applied:
+    """A number being released: gone at the provider (or reported deactivated) -> unassigned here; the
+    provider's refusal (FAILED_UNASSIGNMENT) -> assigned again, with its reason; pending -> wait."""
+    if rec.lifecycle is Lifecycle.DEACTIVATED:
+        campaign = number.campaign.reference if number.campaign else "its campaign"
+        unassign_number(session, number, actor=actor, source=source, note=f"released from {campaign} by the provider")
+        applied.changes += 1
+    elif rec.lifecycle is Lifecycle.FAILED:
+        why = "; ".join(i.message for i in rec.issues) or rec.raw_status or "no reason given"
+        _move(
+            session,
+            number,
+            AssignmentStatus.ASSIGNED,
+            applied,
+            actor=actor,
+            source=source,
+            note=f"the provider could not release it: {why}",
+            raw_status=rec.raw_status,
+        )
+    return applied
+
+
 def apply_assignment(
     session: Session,
     state: SyncState,
@@ -442,6 +466,8 @@ def apply_assignment(
         applied.stale = True
         return applied
     _observed(state, rec.updated_at, rec.raw_status)
+    if number.assignment_status is AssignmentStatus.PENDING_UNASSIGNMENT:
+        return _apply_release(session, number, rec, applied, actor=actor, source=source)
     if state.parent_ref and rec.campaign_id and rec.campaign_id != state.parent_ref:
         applied.notes.append(f"{number.e164} is on provider campaign {rec.campaign_id}, not {state.parent_ref}")
         return applied
@@ -467,6 +493,15 @@ def apply_assignment(
             raw_status=rec.raw_status,
             occurred_at=rec.updated_at,
         )
+    elif rec.lifecycle is Lifecycle.DEACTIVATED and number.assignment_status is AssignmentStatus.ASSIGNED:
+        unassign_number(
+            session,
+            number,
+            actor=actor,
+            source=source,
+            note="the provider reports no assignment any more (released outside registry)",
+        )
+        applied.changes += 1
     elif rec.lifecycle is None:
         applied.notes.append(f"unrecognized assignment status {rec.raw_status!r}")
     return applied

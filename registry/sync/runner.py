@@ -31,7 +31,7 @@ from registry.errors import RegistryError
 from registry.numbers.models import PhoneNumber
 from registry.provider_accounts.adapters import build_provider, calls_for
 from registry.provider_accounts.models import ProviderAccount
-from registry.providers.base import Identity, ProviderError
+from registry.providers.base import AssignmentRecord, Identity, Lifecycle, ProviderError, ProviderErrorKind
 from registry.states import RegistrationStatus
 from registry.submissions.models import Submission, SubmissionStatus
 from registry.submissions.operations import queue_unsent_numbers
@@ -276,7 +276,13 @@ def _fetch(provider: Any, item: _Item) -> tuple[Any, tuple[Any, ...]]:
         return rec, feedback
     if item.subject == "campaign":
         return provider.get_campaign(item.ref), ()
-    return provider.get_assignment(item.ref), ()
+    try:
+        return provider.get_assignment(item.ref), ()
+    except ProviderError as exc:
+        if exc.kind is not ProviderErrorKind.NOT_FOUND:
+            raise
+        # no assignment at the provider any more (Telnyx once a release completes): deactivated
+        return AssignmentRecord(provider.name, item.ref, None, Lifecycle.DEACTIVATED, "NOT_FOUND"), ()
 
 
 def _apply(

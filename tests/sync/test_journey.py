@@ -4,11 +4,13 @@ fix and appeal → approval → number assignment (and a failing number)."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from registry.audit import Actor
 from registry.audit.chain import verify_organization
 from registry.audit.models import AuditEvent
+from registry.errors import UserValueError
 from registry.numbers import operations as numbers
 from registry.provider_accounts.models import ProviderCall
 from registry.states import AssignmentStatus, IdentityStatus, RegistrationStatus, RevisionStatus
@@ -192,3 +194,58 @@ def test_numbers_are_assigned_through_the_outbox_and_a_failure_is_recorded(flow:
     assert sum("not enabled for messaging" in note for note in flow.notes(bad)) == 2
     sent = [s for s in flow.submissions() if s.step is SubmissionStep.NUMBERS and s.phone_number_id == bad.id]
     assert [s.status for s in sent] == [SubmissionStatus.DONE] * 2
+
+
+def test_a_number_is_released_through_the_provider_and_can_be_assigned_again(flow: Flow) -> None:
+    campaign = approved_campaign(flow, registered_brand(flow))
+    actor = Actor.of(flow.officer)
+    number = numbers.add_number(flow.db, flow.org, "+13125550177", actor=actor)
+    numbers.assign_number(flow.db, number, campaign, actor=actor)
+    flow.db.commit()
+    flow.run()
+    flow.advance(minutes=31)
+    flow.run()
+    assert flow.get(number).assignment_status is AssignmentStatus.ASSIGNED
+
+    numbers.release_number(flow.db, flow.get(number), actor=actor)
+    flow.db.commit()
+    number = flow.get(number)
+    assert number.assignment_status is AssignmentStatus.PENDING_UNASSIGNMENT and number.campaign_id == campaign.id
+    [release] = [s for s in flow.submissions() if s.step is SubmissionStep.UNASSIGN]
+    assert release.account_id == flow.account.id and release.status is SubmissionStatus.PENDING
+    with pytest.raises(UserValueError, match="already being released"):
+        numbers.release_number(flow.db, number, actor=actor)
+    flow.db.rollback()
+
+    flow.run()  # DELETE sent: Telnyx answers PENDING_UNASSIGNMENT
+    assert flow.get(release).status is SubmissionStatus.DONE
+    assert flow.get(number).assignment_status is AssignmentStatus.PENDING_UNASSIGNMENT
+    flow.advance(minutes=31)  # the provider removes it and says so
+    flow.settle()
+    number = flow.get(number)
+    assert (number.assignment_status, number.campaign_id) == (AssignmentStatus.UNASSIGNED, None)
+    assert "released from" in flow.notes(number)[-1]
+    assert flow.run().numbers_queued == 0
+
+    # free again: assigned anew through the outbox, and followed to ASSIGNED
+    numbers.assign_number(flow.db, number, campaign, actor=actor)
+    flow.db.commit()
+    flow.run()
+    flow.advance(minutes=31)
+    flow.run()
+    assert flow.get(number).assignment_status is AssignmentStatus.ASSIGNED
+    assert verify_organization(flow.db, flow.org.id) is None
+
+
+def test_releasing_a_number_the_provider_never_got_is_immediate(flow: Flow) -> None:
+    campaign = approved_campaign(flow, registered_brand(flow))
+    actor = Actor.of(flow.officer)
+    number = numbers.add_number(flow.db, flow.org, "+13125550178", actor=actor)
+    numbers.assign_number(flow.db, number, campaign, actor=actor)
+    numbers.release_number(flow.db, number, actor=actor)  # before the worker sent it
+    flow.db.commit()
+    assert (flow.get(number).assignment_status, flow.get(number).campaign_id) == (AssignmentStatus.UNASSIGNED, None)
+    flow.run()
+    [sent] = [s for s in flow.submissions() if s.phone_number_id == number.id]
+    assert sent.status is SubmissionStatus.CANCELLED  # nothing went to the provider
+    assert not [s for s in flow.submissions() if s.step is SubmissionStep.UNASSIGN]

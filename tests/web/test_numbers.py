@@ -140,3 +140,22 @@ def test_viewers_cannot_retry_and_other_organizations_get_404(as_role, approved,
     assert viewer.post(f"/numbers/{number.id}/retry", {}, token_page="/numbers").status_code == 403
     assert "/retry" not in viewer.get("/numbers").get_data(as_text=True)
     assert as_role("submitter").post(f"/numbers/{other.id}/retry", {}, token_page="/numbers").status_code == 404
+
+
+def test_unassign_from_the_list(as_role, approved, db):
+    web = as_role("submitter")
+    web.post("/numbers", {"phone": "+13125550120", "campaign": "reminders"}, token_page="/numbers")
+    number = db.scalar(sa.select(PhoneNumber))
+    assert f"/numbers/{number.id}/release" in web.get("/numbers").get_data(as_text=True)
+    assert as_role("viewer").post(f"/numbers/{number.id}/release", {}, token_page="/numbers").status_code == 403
+
+    response = web.post(f"/numbers/{number.id}/release", {}, token_page="/numbers")
+    assert response.status_code == 302
+    db.expire_all()
+    number = db.get(PhoneNumber, number.id)  # never sent to a provider: released at once
+    assert (number.assignment_status, number.campaign_id) == (AssignmentStatus.UNASSIGNED, None)
+    html = web.get("/numbers").get_data(as_text=True)
+    assert "is no longer assigned" in html and f"/numbers/{number.id}/release" not in html
+
+    web.post(f"/numbers/{number.id}/release", {}, token_page="/numbers")
+    assert "is not assigned to a campaign" in web.get("/numbers").get_data(as_text=True)
