@@ -46,9 +46,14 @@ STEPS: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 
 
+#: TCR asks a person's name of sole proprietors only, but a provider may need one for every brand: Twilio files
+#: a company with an authorized representative (rule BRAND-PROVIDER-FIELDS), so the form always offers them
+REPRESENTATIVE = frozenset({"firstName", "lastName"})
+
+
 def fields_for(entity_type: str | None) -> list[str]:
     """The brand fields shown for ``entity_type``, in step order."""
-    hidden = BRAND_NOT_APPLICABLE.get(entity_type or "", frozenset())
+    hidden = BRAND_NOT_APPLICABLE.get(entity_type or "", frozenset()) - REPRESENTATIVE
     return [name for _, _, names in STEPS for name in names if name not in hidden]
 
 
@@ -97,6 +102,16 @@ class BrandForm(BaseForm):
                                             "TCR sends the Authentication+ PIN here.")
     altBusinessIdType = choice("Other business id type", [(t, t) for t in sorted(ALT_ID_TYPES)])
     altBusinessId = text(F, "altBusinessId", "Other business id")
+
+    def for_entity(self, entity_type: str) -> BrandForm:
+        """Label the person fields for ``entity_type``: the owner of a sole proprietorship, else the
+        authorized representative."""
+        if entity_type != "SOLE_PROPRIETOR":
+            self.firstName.label.text = "Authorized representative: first name"
+            self.lastName.label.text = "Authorized representative: last name"
+            self.firstName.description = ("The person who answers for the business. TCR does not ask for it; "
+                                          "Twilio requires it for every brand.")
+        return self
 
     def payload(self, entity_type: str) -> dict[str, Any]:
         """The TCR payload of this form for ``entity_type``; fields the type does not use are cleared."""

@@ -119,7 +119,8 @@ def detail(brand_id: int):
 
 
 def _render_form(form: BrandForm, entity_type: str, report, *, brand: Brand | None):
-    return render_template("brands/form.html", form=form, brand=brand, entity_type=entity_type,
+    return render_template("brands/form.html", form=form.for_entity(entity_type), brand=brand,
+                           entity_type=entity_type,
                            entity_label=ENTITY_TYPE_HELP[entity_type][0], steps=STEPS,
                            shown=set(fields_for(entity_type)), required=required_for(entity_type),
                            report=report, by_field=by_field(report.findings) if report else {},

@@ -16,7 +16,8 @@ from registry.audit import Actor, record
 from registry.campaigns.models import Campaign
 from registry.errors import UserValueError
 from registry.lifecycle.operations import change_status
-from registry.provider_accounts.models import ProviderAccount
+from registry.provider_accounts.models import ProviderAccount, ProviderName
+from registry.providers.twilio_trusthub import missing_beyond_tcr
 from registry.revisions.models import Revision
 from registry.states import RegistrationStatus, RevisionStatus
 
@@ -96,6 +97,13 @@ def refile_campaign(
         brand_revision = filed_revision(session, "brand", brand.id)
         if brand_revision is None:
             raise UserValueError(f"The brand {brand.reference} has no reviewed revision to file.", field="account")
+        missing = missing_beyond_tcr(brand_revision.snapshot) if account.provider is ProviderName.TWILIO else []
+        if missing:  # Twilio would refuse the brand after the call (BRAND-PROVIDER-FIELDS): say so now
+            raise UserValueError(
+                f"{account.label} (Twilio) needs the brand's authorized representative ({', '.join(missing)}), and "
+                f"the reviewed revision of {brand.reference} has none: file it with another account.",
+                field="account",
+            )
         made.append(
             add_submission(
                 session,

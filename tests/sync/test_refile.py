@@ -93,3 +93,17 @@ def test_refile_is_refused_for_drafts_the_same_account_and_while_sending(flow: F
         refile_campaign(flow.db, flow.get(campaign), flow.db.merge(second), actor=Actor.of(flow.officer))
     flow.db.rollback()
     assert flow.db.scalar(sa.select(sa.func.count()).select_from(Submission)) == 4  # brand, campaign, +2 re-file
+
+
+def test_refiling_with_twilio_needs_the_brands_authorized_representative(flow: Flow) -> None:
+    campaign = approved_campaign(flow, registered_brand(flow))  # a company brand without person names
+    sid, token = flow.sim.twilio_credentials()
+    with flow.app.app_context():
+        twilio = create_account(flow.db, flow.org, app_fernet(flow.app), provider="twilio", label="Twilio",
+                                api_key=sid, api_secret=token, base_url=flow.sim.twilio_base_url, is_default=False,
+                                actor=Actor.system("tests"))
+    flow.db.commit()
+    with pytest.raises(UserValueError, match=r"authorized representative \(firstName, lastName\)"):
+        refile_campaign(flow.db, flow.get(campaign), flow.db.merge(twilio), actor=Actor.of(flow.officer))
+    flow.db.rollback()
+    assert not [s for s in flow.submissions() if s.account_id == twilio.id]  # nothing queued, nothing billed

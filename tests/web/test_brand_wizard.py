@@ -37,7 +37,10 @@ def test_each_entity_type_shows_only_its_fields_named_as_in_tcr(as_role):
     assert not {"ein", "companyName", "stockSymbol", "businessContactEmail"} & sole
     public = _names(web.get("/brands/new?entityType=PUBLIC_PROFIT").text)
     assert {"stockSymbol", "stockExchange", "businessContactEmail", "ein", "companyName", "website"} <= public
-    assert not {"firstName", "mobilePhone"} & public
+    assert "mobilePhone" not in public
+    # a company's person fields name its authorized representative (Twilio needs one; TCR does not ask)
+    assert {"firstName", "lastName"} <= public
+    assert "Authorized representative: first name" in web.get("/brands/new?entityType=PUBLIC_PROFIT").text
     private = _names(web.get("/brands/new?entityType=PRIVATE_PROFIT").text)
     assert "stockSymbol" not in private and "ein" in private
 
@@ -150,3 +153,28 @@ def test_lists_filter_and_search(as_role, org, create_brand):
     assert "Beta Charity" not in web.get("/brands?q=alpha").text
     assert "Beta Charity" in web.get("/brands?entity_type=NON_PROFIT").text
     assert "No brand matches" in web.get("/brands?q=zzz").text
+
+
+def test_with_a_twilio_account_the_representative_is_asked_for_before_review(app, as_role, db, org):
+    from registry.provider_accounts.crypto import app_fernet
+    from registry.provider_accounts.operations import create_account
+    from tests.factories import TEST_ACTOR
+
+    with app.app_context():
+        create_account(db, org, app_fernet(app), actor=TEST_ACTOR, provider="twilio", label="Twilio",
+                       api_key="AC0123456789abcdef0123456789abcdef", api_secret="token", is_default=True)
+    db.commit()
+    web = as_role("submitter")
+    new = "/brands/new?entityType=PRIVATE_PROFIT"
+    response = web.post(new, GOOD, token_page=new)
+    brand = db.scalar(sa.select(Brand).where(Brand.reference == "acme-dental"))
+    url = f"/brands/{brand.id}/edit"
+    box = web.get(response.location).text.split('id="field-firstName"')[1].split('id="field-')[0]
+    assert "BRAND-PROVIDER-FIELDS" in box and "Twilio" in box
+    response = web.post(url, {**GOOD, "firstName": "Morgan", "lastName": "Lee", "version": brand.version},
+                        token_page=url)
+    assert response.status_code == 302
+    assert "BRAND-PROVIDER-FIELDS" not in web.get(url).text
+    db.rollback()
+    brand = db.get(Brand, brand.id)
+    assert (brand.first_name, brand.last_name, brand.lint_errors) == ("Morgan", "Lee", 0)

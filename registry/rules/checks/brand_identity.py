@@ -123,9 +123,11 @@ def entity_and_required(b: Mapping[str, Any], today: date) -> list[Finding]:
     elif entity in ORGANISATIONS:
         for name in _PERSON_FIELDS:
             if b.get(name) and present(b, name):
+                used = (" (Twilio files it as the authorized representative)" if name != "mobilePhone"
+                        else "")
                 out.append(finding("BRAND-REQUIRED-BY-ENTITY", name,
-                                   f"{name} applies only to sole proprietors; TCR ignores it on a {entity} "
-                                   "brand.",
+                                   f"{name} applies only to sole proprietors in TCR, which ignores it on a "
+                                   f"{entity} brand{used}.",
                                    severity=Severity.INFO))
     return out
 
