@@ -14,7 +14,8 @@ class AddNumberForm(BaseForm):
     label = StringField("Label", validators=[Optional(), Length(max=100)],
                         description="What the number is used for, e.g. Front desk.")
     campaign = StringField("Assign to approved campaign", validators=[Optional(), Length(max=50)],
-                           description="The campaign's reference or TCR id; leave empty to assign later.")
+                           description="The campaign's reference or TCR id; leave empty to assign later. A "
+                                       "number of yours on no campaign (e.g. released) is assigned.")
 
 
 class UploadNumbersForm(BaseForm):

@@ -33,6 +33,13 @@ def normalize_number(raw: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def find_number(session: Session, org: Organization, raw: str) -> PhoneNumber | None:
+    """The organization's number ``raw`` (any notation), if it has it."""
+    e164 = normalize_number(raw)
+    return session.scalar(sa.select(PhoneNumber).where(PhoneNumber.organization_id == org.id,
+                                                       PhoneNumber.e164 == e164))
+
+
 def add_number(session: Session, org: Organization, raw: str, *, actor: Actor, label: str = "") -> PhoneNumber:
     e164 = normalize_number(raw)
     if session.scalar(sa.select(PhoneNumber.id).where(PhoneNumber.organization_id == org.id,

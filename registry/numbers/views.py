@@ -66,8 +66,11 @@ def add():
     db = get_session()
     if form.validate_on_submit():
         try:
-            number = ops.add_number(db, g.organization, form.phone.data, actor=current_actor(),
-                                    label=form.label.data or "")
+            number = ops.find_number(db, g.organization, form.phone.data) if form.campaign.data else None
+            existing = number is not None and number.campaign_id is None  # a free number of ours: assign it
+            if not existing:
+                number = ops.add_number(db, g.organization, form.phone.data, actor=current_actor(),
+                                        label=form.label.data or "")
             if form.campaign.data:
                 ops.assign_number(db, number, _campaign(form.campaign.data), actor=current_actor())
         except RegistryError as exc:
@@ -75,8 +78,8 @@ def add():
             exc.field = "phone" if exc.field == "e164" else exc.field
             form.attach_error(exc)
         else:
-            flash(f"{number.e164} added" + (f" and assigned to {form.campaign.data}." if form.campaign.data else "."),
-                  "success")
+            done = "assigned to" if existing else "added" + (" and assigned to" if form.campaign.data else "")
+            flash(f"{number.e164} {done}" + (f" {form.campaign.data}." if form.campaign.data else "."), "success")
             return redirect(url_for(".index"))
     return _listing(form, UploadNumbersForm(formdata=None)), 422
 

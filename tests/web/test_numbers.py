@@ -159,3 +159,20 @@ def test_unassign_from_the_list(as_role, approved, db):
 
     web.post(f"/numbers/{number.id}/release", {}, token_page="/numbers")
     assert "is not assigned to a campaign" in web.get("/numbers").get_data(as_text=True)
+
+
+def test_a_released_number_is_assigned_again_from_the_add_form(as_role, approved, db):
+    web = as_role("submitter")
+    web.post("/numbers", {"phone": "+13125550130", "campaign": "reminders"}, token_page="/numbers")
+    number = db.scalar(sa.select(PhoneNumber))
+    web.post(f"/numbers/{number.id}/release", {}, token_page="/numbers")
+    response = web.post("/numbers", {"phone": "(312) 555-0130", "campaign": "reminders"}, token_page="/numbers")
+    assert response.status_code == 302
+    assert "+13125550130 assigned to reminders." in web.get("/numbers").get_data(as_text=True)
+    db.expire_all()
+    assert db.scalar(sa.select(sa.func.count()).select_from(PhoneNumber)) == 1
+    number = db.get(PhoneNumber, number.id)
+    assert (number.campaign_id, number.assignment_status) == (approved.id, AssignmentStatus.PENDING)
+    # a number already on a campaign is still refused as a duplicate
+    response = web.post("/numbers", {"phone": "+13125550130", "campaign": "reminders"}, token_page="/numbers")
+    assert response.status_code == 422 and "already in your organization" in response.get_data(as_text=True)
