@@ -517,5 +517,15 @@ def _attach_reports() -> None:
 _attach_reports()
 
 
+def _attach_lint() -> None:
+    """``registry lint`` (issue #3; the command lives in ``registry.rules.cli`` and needs no app)."""
+    from registry.rules.cli import lint_command
+
+    cli.add_command(lint_command)
+
+
+_attach_lint()
+
+
 def main() -> None:
     cli(prog_name="registry")

@@ -19,6 +19,7 @@ The command needs no Flask app; the ``registry`` group attaches it with ``cli.ad
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from datetime import date
@@ -28,8 +29,8 @@ import click
 import ijson
 
 from .catalog import CATALOG, Rule
-from .engine import lint
 from .fields import type_error
+from .parallel import lint_stream
 from .report import Finding, Report
 
 _WHITESPACE = b" \t\r\n"
@@ -131,13 +132,13 @@ def _text_report(number: int, report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _run(stream: IO[bytes], out: IO[str], fmt: str, today: date) -> int:
-    """Lint every input object, writing each result as soon as it is known; return the exit code."""
+def _run(stream: IO[bytes], out: IO[str], fmt: str, today: date, jobs: int = 1) -> int:
+    """Lint every input object, writing each result as soon as it is known (in input order, also with
+    ``jobs`` processes); return the exit code."""
     rejected = written = 0
     tally = {"reject": 0, "warn": 0, "pass": 0}
-    for where, item in _items(stream):
-        brand, campaign = _payloads(where, item)
-        report = lint(brand, campaign, today=today)
+    payloads = (_payloads(where, item) for where, item in _items(stream))
+    for report in lint_stream(payloads, today=today, jobs=jobs):
         verdict = report.verdict.value
         tally[verdict] += 1
         rejected += verdict == "reject"
@@ -206,7 +207,9 @@ def _fail(reason: str) -> None:
                    "With --rules: text (default) or JSON.")
 @click.option("--rules", "show_rules", is_flag=True, help="Print the rule catalog instead of linting.")
 @click.option("--today", metavar="YYYY-MM-DD", help="Use the rules in force on this day (default: today).")
-def lint_command(source: str | None, fmt: str | None, show_rules: bool, today: str | None) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Lint on this many processes (0: one per CPU); results keep the input order.")
+def lint_command(source: str | None, fmt: str | None, show_rules: bool, today: str | None, jobs: int) -> None:
     """Lint brand/campaign payloads (TCR CSP API field names) from FILE or stdin (-) and print the findings.
 
     Exit status: 0 no payload is rejected, 1 at least one is, 2 the input is unusable.
@@ -228,7 +231,7 @@ def lint_command(source: str | None, fmt: str | None, show_rules: bool, today: s
     except OSError as exc:
         _fail(f"cannot read {source}: {exc.strerror or exc}")
     try:
-        code = _run(stream, out, fmt or "json", day or date.today())
+        code = _run(stream, out, fmt or "json", day or date.today(), jobs or os.cpu_count() or 1)
     except InputError as exc:
         out.flush()
         _fail(str(exc))

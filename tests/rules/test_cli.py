@@ -206,3 +206,46 @@ def test_results_stream_out_before_the_input_is_read():
     assert len(json.loads(out.getvalue())) == 20_000
     assert out.consumed_at_first_write is not None
     assert out.consumed_at_first_write < source.consumed / 10
+
+
+def test_jobs_lint_on_several_processes_with_the_same_output_in_the_same_order(tmp_path):
+    items = [{"brand": dict(BASE["brand"], displayName=f"Acme Dental {i}")} for i in range(700)]
+    items[3] = {"brand": BAD_BRAND}
+    items[450] = {"brand": BASE["brand"], "campaign": BASE["campaign"]}
+    path = tmp_path / "payloads.json"
+    path.write_text(json.dumps(items))
+    one, two = run([str(path), *TODAY]), run([str(path), *TODAY, "--jobs", "2"])
+    assert (one.exit_code, two.exit_code) == (1, 1)
+    assert two.stdout == one.stdout and len(results(two)) == 700  # 4 batches over 2 processes, in order
+    assert run([str(path), *TODAY, "-j", "0", "--format", "text"]).stdout == run(
+        [str(path), *TODAY, "--format", "text"]).stdout
+
+
+def test_jobs_a_bad_item_late_still_exits_2_after_every_earlier_result():
+    from datetime import date
+
+    items = [json.dumps({"brand": BASE["brand"]})] * 450 + ['{"brand": []}'] + [json.dumps({"brand": BASE["brand"]})]
+    source = io.BytesIO(("[" + ",".join(items) + "]").encode())
+    out = io.StringIO()
+    with pytest.raises(Exception, match=r"input\[450\]\.brand"):
+        _run(source, out, "json", date(2026, 11, 27), jobs=2)
+    assert out.getvalue().count('"verdict"') == 450
+
+
+def test_the_registry_command_carries_lint():
+    """The contract is ``registry lint``: run the installed command, not the click function."""
+    import shutil
+    import subprocess
+    import sys
+
+    registry = shutil.which("registry") or str(Path(sys.executable).with_name("registry"))
+    done = subprocess.run([registry, "lint", "-", *TODAY], input=json.dumps({"brand": BAD_BRAND}),
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)[0]["verdict"] == "reject"
+    done = subprocess.run([registry, "lint", "-"], input="nope", capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 2 and done.stderr.startswith("registry lint: ")
+    rules = subprocess.run([registry, "lint", "--rules", "--format", "json"], capture_output=True, text=True,
+                           timeout=60, check=True)
+    assert {r["id"] for r in json.loads(rules.stdout)} == set(CATALOG)
