@@ -20,18 +20,17 @@ Webhooks: TCR posts a flat, unsigned JSON object to the endpoint subscribed for 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import EXTERNAL_VETTING_FEE, MNOS
-from ..clock import iso
+from ..machine import Machine
 from ..scenarios import number_fails
 from ..webhooks import WebhookConfig
 from .state import SimBrand, SimCampaign, TcrState
 
 if TYPE_CHECKING:
-    from ..sandbox import Sandbox
+    pass
 
 #: identity fields TCR scores; editing them makes the brand UNVERIFIED and is locked (537) while campaigns are active
 LOCKED_FIELDS = ("entityType", "companyName", "ein", "einIssuingCountry", "firstName", "lastName", "mobilePhone")
@@ -66,25 +65,8 @@ class TcrWire:
 WIRE = TcrWire()
 
 
-class TcrMachine:
+class TcrMachine(Machine):
     """Drives one sandbox's TCR objects through time."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sb = sandbox
-        #: observable changes (``brand_identity``, ``share``, ``carrier``, ``campaign_status``)
-        self.transitions: Counter[str] = Counter()
-
-    # ------------------------------------------------------------------ helpers
-    def now(self) -> str:
-        """Virtual now in wire format."""
-        return iso(self.sb.clock.now())
-
-    def _after(self, seconds: float, label: str, action: Any) -> None:
-        self.sb.scheduler.after(seconds, label, action)
-
-    def charge(self, state: TcrState, kind: str, amount: float, ref: str) -> None:
-        """Add a billable line to the account's ledger."""
-        state.ledger.append({"at": self.now(), "kind": kind, "amount": round(amount, 2), "ref": ref})
 
     def emit(
         self,

@@ -3,41 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from ..clock import iso
+from ..otp import SimOtp
 from ..scenarios import UNKNOWN_MNO, Scenario
 
 #: webhook categories a CSP can subscribe to (``PUT /webhook/subscription``, provider-apis.md §1.6)
 EVENT_CATEGORIES = ("BRAND", "CAMPAIGN", "VETTING", "CSP", "INCIDENCE")
-
-
-@dataclass
-class SimOtp:
-    """A sole-proprietor SMS OTP request (``SmsOtpStatus`` in the TCR spec)."""
-
-    reference_id: str
-    pin: str
-    mobile_phone: str
-    request_date: datetime
-    delivery_status: str = "IN_TRANSIT"
-    delivery_status_date: datetime | None = None
-    verify_date: datetime | None = None
-    attempts: int = 0
-
-    def wire(self, brand_id: str) -> dict[str, Any]:
-        """``SmsOtpStatus``."""
-        return {
-            "brandId": brand_id,
-            "referenceId": self.reference_id,
-            "mobilePhone": self.mobile_phone,
-            "requestDate": iso(self.request_date),
-            "verifyDate": iso(self.verify_date) if self.verify_date else None,
-            "deliveryStatus": self.delivery_status,
-            "deliveryStatusDate": iso(self.delivery_status_date) if self.delivery_status_date else None,
-            "deliveryStatusDetails": None,
-        }
 
 
 @dataclass

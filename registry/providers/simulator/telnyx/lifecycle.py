@@ -17,18 +17,18 @@ already shows what the webhook announces.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import MNOS
 from ..clock import iso
+from ..machine import Machine
 from ..scenarios import number_fails
 from .state import SimBrand, SimCampaign, SimTask, TelnyxState
 
 if TYPE_CHECKING:
-    from ..sandbox import Sandbox
+    pass
 
 BRAND_EVENT = "10dlc.brand.update"
 CAMPAIGN_EVENT = "10dlc.campaign.update"
@@ -60,31 +60,14 @@ REJECTION_REASONS: Mapping[str, str] = {
 }
 
 
-class TelnyxMachine:
+class TelnyxMachine(Machine):
     """Drives one sandbox's Telnyx objects through time."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sb = sandbox
-        #: observable changes made so far: ``campaign_status`` and ``carrier`` (``GET /_sim/stats``)
-        self.transitions: Counter[str] = Counter()
-
-    # ------------------------------------------------------------------ helpers
-    def now(self) -> str:
-        """Virtual now in wire format."""
-        return iso(self.sb.clock.now())
-
-    def _after(self, seconds: float, label: str, action: Any) -> None:
-        self.sb.scheduler.after(seconds, label, action)
 
     def emit(self, state: TelnyxState, owner: Mapping[str, Any], event_type: str, payload: dict[str, Any]) -> None:
         """Queue a webhook to the owner's webhookURL (or the sandbox default); nothing if neither is set."""
         url = owner.get("webhookURL") or self.sb.default_webhook_url
         if url:
             self.sb.webhooks.enqueue(url, owner.get("webhookFailoverURL"), event_type, payload)
-
-    def charge(self, state: TelnyxState, kind: str, amount: float, ref: str) -> None:
-        """Add a billable line to the account's ledger."""
-        state.ledger.append({"at": self.now(), "kind": kind, "amount": round(amount, 2), "ref": ref})
 
     # ------------------------------------------------------------------ brands
     def register_brand(self, state: TelnyxState, brand: SimBrand) -> None:

@@ -3,38 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from ..clock import iso
+from ..otp import SimOtp
 from ..scenarios import UNKNOWN_MNO, Scenario
-
-
-@dataclass
-class SimOtp:
-    """A sole-proprietor OTP request."""
-
-    reference_id: str
-    pin: str
-    mobile_phone: str
-    request_date: datetime
-    delivery_status: str = "IN_TRANSIT"
-    delivery_status_date: datetime | None = None
-    verify_date: datetime | None = None
-    attempts: int = 0
-
-    def wire(self, brand_id: str) -> dict[str, Any]:
-        """``BrandRetrieveSMSOtpStatusResponse`` shape."""
-        return {
-            "brandId": brand_id,
-            "referenceId": self.reference_id,
-            "mobilePhone": self.mobile_phone,
-            "requestDate": iso(self.request_date),
-            "deliveryStatus": self.delivery_status,
-            "deliveryStatusDate": iso(self.delivery_status_date) if self.delivery_status_date else None,
-            "deliveryStatusDetails": None,
-            "verifyDate": iso(self.verify_date) if self.verify_date else None,
-        }
 
 
 @dataclass

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import CAMPAIGN_VETTING_FEE, EXTERNAL_VETTING_FEE, MNOS
-from ..clock import iso
+from ..machine import Machine
 from .cloudevents import EVENT_PREFIX, TwilioWire
 from .state import SimBrand, SimBundle, SimCampaign, TwilioState
 from .views import now_iso
@@ -63,22 +63,12 @@ def millis(sandbox: Sandbox) -> int:
     return int(sandbox.clock.timestamp() * 1000)
 
 
-class TwilioMachine:
+class TwilioMachine(Machine):
     """Drives one sandbox's Twilio objects through virtual time."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sb = sandbox
-
-    # ------------------------------------------------------------------ helpers
-    def _after(self, seconds: float, label: str, action: Any) -> None:
-        self.sb.scheduler.after(seconds, label, action)
-
     def now(self) -> str:
+        """messaging/trusthub/events v1 timestamps (no milliseconds)."""
         return now_iso(self.sb)
-
-    def charge(self, state: TwilioState, kind: str, amount: float, ref: str) -> None:
-        """A billable line in the account's ledger."""
-        state.ledger.append({"at": iso(self.sb.clock.now()), "kind": kind, "amount": round(amount, 2), "ref": ref})
 
     def emit(self, state: TwilioState, event_type: str, data: dict[str, Any], source: str) -> None:
         """Queue ``event_type`` to every active sink of the account subscribed to it."""
