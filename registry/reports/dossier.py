@@ -296,9 +296,13 @@ def _diffs(revisions: list[Revision]) -> tuple[DiffView, ...]:
 
 # --- submissions and provider calls -------------------------------------------------------------------
 
+#: outbox steps about a campaign's numbers (summarized, not listed one by one)
+NUMBER_STEPS = (SubmissionStep.NUMBERS, SubmissionStep.UNASSIGN)
+
+
 def _submissions(session: Session, scope: sources.Scope, fmt: Formatter) -> Table:
     rows = session.scalars(sa.select(Submission).where(Submission.id.in_(scope.submission_ids()),
-                                                       Submission.step != SubmissionStep.NUMBERS)
+                                                       Submission.step.not_in(NUMBER_STEPS))
                            .order_by(Submission.id))
     return Table("", ("#", "Step", "Status", "Reference sent", "Attempts", "Queued", "Finished",
                       "Provider / TCR id", "Last error"),
@@ -312,12 +316,12 @@ def _submissions(session: Session, scope: sources.Scope, fmt: Formatter) -> Tabl
 def _number_submission_facts(session: Session, scope: sources.Scope) -> tuple[Row, ...]:
     counts = session.execute(sa.select(Submission.status, sa.func.count())
                              .where(Submission.id.in_(scope.submission_ids()),
-                                    Submission.step == SubmissionStep.NUMBERS)
+                                    Submission.step.in_(NUMBER_STEPS))
                              .group_by(Submission.status)).all()
     if not counts:
         return ()
     total = sum(n for _, n in counts)
-    return (Row("Number assignments sent", f"{total:,}",
+    return (Row("Number assignments and releases sent", f"{total:,}",
                 ", ".join(f"{n:,} {status.label.lower()}" for status, n in sorted(counts, key=lambda c: c[0]))),)
 
 
@@ -351,8 +355,8 @@ def _context_label(context: str, steps: dict[int, SubmissionStep]) -> str:
     kind, _, rest = context.partition(":")
     if kind == "submission" and rest.isdigit():
         step = steps.get(int(rest))
-        if step is SubmissionStep.NUMBERS:
-            return "number assignments"
+        if step in NUMBER_STEPS:
+            return "number assignments and releases"
         return f"submission {rest} ({step.value if step else 'unknown'})"
     if kind == "sync":
         subject = rest.partition(":")[0]
