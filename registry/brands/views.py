@@ -21,6 +21,7 @@ from registry.lifecycle.queries import lifecycle
 from registry.records import get_owned
 from registry.reviews.operations import submit_for_review
 from registry.states import RegistrationStatus
+from registry.submissions.otp import otp_panel, request_otp, submit_otp
 from registry.sync.queries import provider_view
 from registry.tcr import to_tcr_payload
 from registry.web.context import current_actor, page_arg
@@ -111,11 +112,49 @@ def delete(brand_id: int):
 @bp.route("/brands/<id:brand_id>")
 def detail(brand_id: int):
     db = get_session()
-    brand = get_owned(db, Brand, g.organization.id, brand_id)
+    return _render_detail(db, get_owned(db, Brand, g.organization.id, brand_id))
+
+
+def _render_detail(db, brand: Brand, *, otp_error: str | None = None):
     report = lint_brand(brand)
     return render_template("brands/detail.html", brand=brand, report=report, by_field=by_field(report.findings),
                            fields=fields_for(brand.entity_type), tcr=to_tcr_payload(brand), life=lifecycle(db, brand),
-                           provider=provider_view(db, brand), tcr_id=brand.tcr_brand_id)
+                           provider=provider_view(db, brand), tcr_id=brand.tcr_brand_id,
+                           otp=otp_panel(db, brand), otp_error=otp_error)
+
+
+@bp.route("/brands/<id:brand_id>/otp/send", methods=["POST"])
+@requires(Permission.EDIT)
+def otp_send(brand_id: int):
+    """Queue the text of the one-time PIN to a sole proprietor's mobile phone."""
+    db = get_session()
+    brand = get_owned(db, Brand, g.organization.id, brand_id)
+    try:
+        request_otp(db, brand, actor=current_actor())
+    except UserValueError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"The code is being texted to {brand.mobile_phone}. It is valid for 24 hours.", "success")
+    return redirect(url_for(".detail", brand_id=brand.id, _anchor="otp-h"))
+
+
+@bp.route("/brands/<id:brand_id>/otp/verify", methods=["POST"])
+@requires(Permission.EDIT)
+def otp_verify(brand_id: int):
+    """Queue the PIN the owner received (Twilio: a check whether the owner replied)."""
+    db = get_session()
+    brand = get_owned(db, Brand, g.organization.id, brand_id)
+    try:
+        submit_otp(db, brand, request.form.get("otp_pin", ""), actor=current_actor())
+    except UserValueError as exc:
+        db.rollback()
+        if exc.field == "otp_pin":
+            return _render_detail(db, brand, otp_error=exc.message), 422
+        flash(exc.message, "error")
+    else:
+        flash("The code is on its way to the provider; this page shows its answer in a moment.", "success")
+    return redirect(url_for(".detail", brand_id=brand.id, _anchor="otp-h"))
 
 
 def _render_form(form: BrandForm, entity_type: str, report, *, brand: Brand | None):

@@ -226,6 +226,8 @@ def retry(submission_id: int):
 def _subject_page(submission: Submission) -> str:
     if submission.step is SubmissionStep.BRAND and submission.brand_id:
         return url_for("brands.detail", brand_id=submission.brand_id) + "#provider-h"
+    if submission.step in (SubmissionStep.OTP_SEND, SubmissionStep.OTP_VERIFY) and submission.brand_id:
+        return url_for("brands.detail", brand_id=submission.brand_id) + "#otp-h"
     if submission.step is SubmissionStep.CAMPAIGN and submission.campaign_id:
         return url_for("campaigns.detail", campaign_id=submission.campaign_id) + "#provider-h"
     return url_for("numbers.index")

@@ -19,12 +19,15 @@ if TYPE_CHECKING:
 
 class SubmissionStep(enum.StrEnum):
     """What the step does at the provider; brand steps run before campaign steps. ``numbers`` assigns a number
-    to its campaign, ``unassign`` releases it."""
+    to its campaign, ``unassign`` releases it; ``otp_send`` texts a sole proprietor's mobile the one-time PIN
+    and ``otp_verify`` submits the PIN the owner received."""
 
     BRAND = "brand"
     CAMPAIGN = "campaign"
     NUMBERS = "numbers"
     UNASSIGN = "unassign"
+    OTP_SEND = "otp_send"
+    OTP_VERIFY = "otp_verify"
 
 
 class SubmissionStatus(LabeledEnum):
@@ -82,6 +85,8 @@ class Submission(TimestampMixin, VersionedMixin, Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: when it reached done/failed/cancelled (UTC)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: ``otp_verify``: the PIN the owner received, kept only until the call is made (then cleared)
+    otp_pin: Mapped[str | None] = mapped_column(sa.String(12))
 
     revision: Mapped[Revision | None] = relationship()
     account: Mapped[ProviderAccount | None] = relationship()

@@ -27,6 +27,8 @@ PREFIX = {
     SubmissionStep.CAMPAIGN: "c",
     SubmissionStep.NUMBERS: "n",
     SubmissionStep.UNASSIGN: "u",
+    SubmissionStep.OTP_SEND: "o",
+    SubmissionStep.OTP_VERIFY: "v",
 }
 
 
@@ -106,7 +108,7 @@ def add_submission(
     **subject: int | None,
 ) -> Submission:
     account = account or default_account(session, organization_id)
-    key = revision.id if revision is not None else subject.get("phone_number_id") or 0
+    key = revision.id if revision is not None else subject.get("phone_number_id") or subject.get("brand_id") or 0
     submission = Submission(
         organization_id=organization_id,
         revision_id=revision.id if revision else None,
@@ -270,7 +272,7 @@ def retry_submission(session: Session, submission: Submission, *, actor: Actor) 
 
 def subject_of(session: Session, submission: Submission) -> Brand | Campaign | PhoneNumber:
     """The brand, campaign or number a submission is about."""
-    if submission.step is SubmissionStep.BRAND:
+    if submission.step in (SubmissionStep.BRAND, SubmissionStep.OTP_SEND, SubmissionStep.OTP_VERIFY):
         return session.get(Brand, submission.brand_id)  # type: ignore[return-value]
     if submission.step is SubmissionStep.CAMPAIGN:
         return session.get(Campaign, submission.campaign_id)  # type: ignore[return-value]

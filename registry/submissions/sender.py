@@ -40,12 +40,15 @@ from registry.providers.base import (
     BrandRecord,
     CampaignRecord,
     Lifecycle,
+    OtpRecord,
     ProviderError,
     ProviderErrorKind,
 )
 from registry.providers.reconcile import create_brand_once, create_campaign_once
 from registry.revisions.models import Revision
 from registry.states import AssignmentStatus, IdentityStatus, RegistrationStatus, RevisionStatus
+from registry.submissions.otp import OTP_STEPS
+from registry.submissions.otp import WAITING as OTP_WAITING
 from registry.sync.apply import LOCAL, apply_assignment, apply_brand, apply_campaign, reject
 from registry.sync.models import Priority, SyncState
 from registry.sync.schedule import backoff, next_due, priority_for, setting
@@ -84,6 +87,7 @@ class Job:
     campaign_ref: str | None = None  # numbers step
     e164: str | None = None
     appeal_reason: str = ""
+    otp_pin: str | None = None  # otp_verify
 
 
 @dataclass
@@ -142,7 +146,17 @@ def _claim(session: Session, config: Any, submission_id: int, worker: str, now: 
         default = default_account(session, sub.organization_id)
         sub.account_id = default.id if default else None
     account = session.get(ProviderAccount, sub.account_id) if sub.account_id else None
-    if (
+    if sub.step in OTP_STEPS:
+        assert isinstance(subject, Brand)
+        if subject.status not in OTP_WAITING:
+            return _finish(
+                session,
+                sub,
+                S.CANCELLED,
+                now,
+                f"{subject.reference} was {subject.status.label.lower()} when its turn came: no PIN is awaited",
+            )
+    elif (
         isinstance(subject, Brand | Campaign)
         and subject.status is not RegistrationStatus.QUEUED
         and not _adopting(session, sub, subject, account)
@@ -176,7 +190,12 @@ def _claim(session: Session, config: Any, submission_id: int, worker: str, now: 
         previously_attempted=sub.maybe_committed or reclaimed,
         payload=dict(sub.revision.snapshot) if sub.revision is not None else {},
     )
-    if sub.step is SubmissionStep.BRAND:
+    if sub.step in OTP_STEPS:
+        job.existing_ref = linked_ref(session, "brand", sub.brand_id, account.id)  # type: ignore[arg-type]
+        job.otp_pin = sub.otp_pin
+        if job.existing_ref is None:
+            return _attention(session, sub, now, f"the brand is not registered with {account.label}: no PIN to send")
+    elif sub.step is SubmissionStep.BRAND:
         job.existing_ref = linked_ref(session, "brand", sub.brand_id, account.id)  # type: ignore[arg-type]
     elif sub.step is SubmissionStep.CAMPAIGN:
         assert isinstance(subject, Campaign)
@@ -331,6 +350,10 @@ def _call(app: Any, job: Job) -> Outcome:
 
 
 def _send(provider: Any, job: Job) -> Outcome:
+    if job.step is SubmissionStep.OTP_SEND:
+        return Outcome(provider.send_brand_otp(job.existing_ref), action="otp_send")
+    if job.step is SubmissionStep.OTP_VERIFY:
+        return Outcome(provider.verify_brand_otp(job.existing_ref, job.otp_pin or ""), action="otp_verify")
     if job.step is SubmissionStep.BRAND:
         if job.existing_ref is None:
             return Outcome(
@@ -395,6 +418,9 @@ def _apply(session: Session, config: Any, job: Job, outcome: Outcome, worker: st
     source_label = rs.source_label(job.account.provider.value)
     rec = outcome.record
     assert rec is not None
+    if isinstance(rec, OtpRecord):
+        assert isinstance(subject, Brand)
+        return _otp_done(session, sub, subject, rec, source_label, now)
     ref = rec.phone_number if isinstance(rec, AssignmentRecord) else rec.provider_id
     sub.provider_id = ref[:100]
     sub.registry_id = getattr(rec, "registry_id", None) or getattr(rec, "registry_campaign_id", None)
@@ -455,6 +481,39 @@ def _apply(session: Session, config: Any, job: Job, outcome: Outcome, worker: st
     sub.maybe_committed = False
     if sub.step is SubmissionStep.BRAND:
         poke_campaigns(session, sub.brand_id, now)  # type: ignore[arg-type]
+    return S.DONE.value
+
+
+def _otp_done(session: Session, sub: Submission, brand: Brand, rec: OtpRecord, source: str, now: datetime) -> str:
+    """Record what the provider said of the PIN and make the brand due for a re-read (a verified PIN moves
+    it on at the next sync)."""
+    sub.otp_pin = None
+    if sub.step is SubmissionStep.OTP_SEND:
+        summary = f"{brand.reference}: one-time PIN texted by {source}" + (
+            f" (delivery {rec.delivery_status})" if rec.delivery_status else ""
+        )
+        outcome = "sent"
+    elif rec.lifecycle is Lifecycle.APPROVED:
+        summary, outcome = f"{brand.reference}: the owner's mobile is verified ({source})", "verified"
+    else:
+        summary, outcome = f"{brand.reference}: {source} has not confirmed the owner's mobile yet", "not verified"
+    record(
+        session,
+        organization_id=sub.organization_id,
+        actor=ACTOR,
+        action="otp",
+        entity_type="brand",
+        entity_id=brand.id,
+        summary=summary,
+        changes={"otp": [None, outcome]},
+    )
+    session.execute(
+        sa.update(SyncState)
+        .where(SyncState.subject == "brand", SyncState.subject_id == brand.id)
+        .values(priority=Priority.URGENT, next_due_at=now, trigger="submission")
+    )
+    _finish(session, sub, S.DONE, now, None if outcome != "not verified" else summary)
+    sub.maybe_committed = False
     return S.DONE.value
 
 
@@ -532,7 +591,19 @@ def _refused(session: Session, sub: Submission, job: Job, error: ProviderError, 
     """The provider refused our data: the step fails, the revision carries the field messages."""
     subject = subject_of(session, sub)
     source = rs.source_label(job.account.provider.value)
-    if isinstance(subject, PhoneNumber) and sub.step is SubmissionStep.UNASSIGN:
+    if sub.step in OTP_STEPS:  # a wrong or expired PIN: the brand stays as it is, the officer sees why
+        sub.otp_pin = None
+        record(
+            session,
+            organization_id=sub.organization_id,
+            actor=ACTOR,
+            action="otp",
+            entity_type="brand",
+            entity_id=sub.brand_id,
+            summary=f"one-time PIN refused by {source}: {error.message}"[:500],
+            changes={"otp": [None, "refused"]},
+        )
+    elif isinstance(subject, PhoneNumber) and sub.step is SubmissionStep.UNASSIGN:
         change_status(
             session,
             subject,

@@ -119,3 +119,34 @@ def test_a_carrier_rejection_lands_on_the_revision_with_its_rule(pflow: Flow) ->
     reasons = flow.get(revision).rejection_reasons
     assert reasons and all(r["message"] for r in reasons)
     assert any(r["rule"] for r in reasons), reasons
+
+
+def test_a_sole_proprietor_is_verified_by_the_owners_code(pflow: Flow, kind: str) -> None:
+    """The brand page's PIN flow against each provider: TCR and Telnyx take the PIN the owner read out;
+    Twilio's owner replies to Twilio's text and the check reads the outcome."""
+    from registry.submissions.otp import request_otp, submit_otp
+    from tests.providers.conftest import driver_named
+
+    from .test_otp import SOLE
+
+    flow, officer = pflow, Actor.of(pflow.officer)
+    brand = flow.brand(**SOLE)
+    flow.approve(brand)
+    flow.run()
+    brand = until(flow, brand, R.ACTION_REQUIRED, step={"minutes": 5})
+    request_otp(flow.db, brand, actor=officer)
+    flow.db.commit()
+    flow.run()
+    flow.advance(minutes=1)
+    pin = driver_named("telnyx" if kind == "sandbox" else kind).otp_pin(
+        flow.sim, flow.state("brand", brand.id).provider_ref
+    )
+    submit_otp(flow.db, flow.get(brand), pin, actor=officer)
+    flow.db.commit()
+    flow.run()
+    assert until(flow, brand, R.APPROVED, step={"minutes": 5}).status is R.APPROVED
+    assert all(
+        s.status is SubmissionStatus.DONE and s.account_id == flow.account.id
+        for s in flow.submissions()
+        if s.step.value.startswith("otp_")
+    )
