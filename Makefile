@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PYTEST_ARGS ?=
+#: pytest-xdist: one worker per CPU, at most four (each has its own databases; see tests/conftest.py)
+PYTEST_ARGS ?= -n auto --maxprocesses=4
 export REGISTRY_INSTANCE ?= $(CURDIR)/instance
 
 .PHONY: run test test-sqlite bench lint clean
