@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
@@ -88,33 +89,29 @@ def add():
 @requires(Permission.EDIT)
 def retry(number_id: int):
     """Send a failed assignment to the provider again."""
-    db = get_session()
-    number = get_owned(db, PhoneNumber, g.organization.id, number_id)
-    try:
-        ops.retry_assignment(db, number, actor=current_actor())
-    except RegistryError as exc:
-        db.rollback()
-        flash(exc.message, "error")
-    else:
-        flash(f"{number.e164}: assignment sent to the provider again.", "success")
-    return redirect(url_for(".index"))
+    return _act_on(number_id, ops.retry_assignment, lambda n: f"{n.e164}: assignment sent to the provider again.")
 
 
 @bp.route("/numbers/<id:number_id>/release", methods=["POST"])
 @requires(Permission.EDIT)
 def release(number_id: int):
     """Take the number off its campaign (through the provider when it is registered there)."""
+    return _act_on(number_id, ops.release_number, lambda n: (
+        f"{n.e164}: the provider is asked to release it; it stays on its campaign until it confirms."
+        if n.assignment_status is AssignmentStatus.PENDING_UNASSIGNMENT else f"{n.e164} is no longer assigned."))
+
+
+def _act_on(number_id: int, action: Callable[..., None], done: Callable[[PhoneNumber], str]):
+    """Run ``action`` on one of our numbers; flash what came of it and go back to the list."""
     db = get_session()
     number = get_owned(db, PhoneNumber, g.organization.id, number_id)
     try:
-        ops.release_number(db, number, actor=current_actor())
+        action(db, number, actor=current_actor())
     except RegistryError as exc:
         db.rollback()
         flash(exc.message, "error")
     else:
-        flash(f"{number.e164}: the provider is asked to release it; it stays on its campaign until it confirms."
-              if number.assignment_status is AssignmentStatus.PENDING_UNASSIGNMENT
-              else f"{number.e164} is no longer assigned.", "success")
+        flash(done(number), "success")
     return redirect(url_for(".index"))
 
 

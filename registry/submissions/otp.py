@@ -70,9 +70,8 @@ def request_otp(session: Session, brand: Brand, *, actor: Actor) -> Submission:
         return queued
     sub = add_submission(session, None, SubmissionStep.OTP_SEND, brand.organization_id, account=account,
                          brand_id=brand.id)
-    record(session, organization_id=brand.organization_id, actor=actor, action="otp", entity_type="brand",
-           entity_id=brand.id, summary=f"{brand.reference}: one-time PIN requested for the owner's mobile "
-           f"{brand.mobile_phone or ''}".rstrip(), changes={"otp": [None, "requested"]})
+    audit_otp(session, brand.organization_id, brand.id, actor, "requested",
+              f"{brand.reference}: one-time PIN requested for the owner's mobile {brand.mobile_phone or ''}".rstrip())
     return sub
 
 
@@ -90,9 +89,16 @@ def submit_otp(session: Session, brand: Brand, pin: str, *, actor: Actor) -> Sub
                          brand_id=brand.id)
     sub.otp_pin = pin or None
     what = "confirmation check" if pin_by_reply(account) else "PIN submitted"
-    record(session, organization_id=brand.organization_id, actor=actor, action="otp", entity_type="brand",
-           entity_id=brand.id, summary=f"{brand.reference}: one-time {what}", changes={"otp": [None, what]})
+    audit_otp(session, brand.organization_id, brand.id, actor, what, f"{brand.reference}: one-time {what}")
     return sub
+
+
+def audit_otp(session: Session, organization_id: int, brand_id: int | None, actor: Actor, outcome: str,
+              summary: str) -> None:
+    """The audit event of one step of the PIN (requested, sent, submitted, refused, verified...); never the
+    PIN itself."""
+    record(session, organization_id=organization_id, actor=actor, action="otp", entity_type="brand",
+           entity_id=brand_id, summary=summary[:500], changes={"otp": [None, outcome]})
 
 
 def _account(session: Session, brand: Brand) -> ProviderAccount:

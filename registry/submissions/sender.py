@@ -47,7 +47,7 @@ from registry.providers.base import (
 from registry.providers.reconcile import create_brand_once, create_campaign_once
 from registry.revisions.models import Revision
 from registry.states import AssignmentStatus, IdentityStatus, RegistrationStatus, RevisionStatus
-from registry.submissions.otp import OTP_STEPS
+from registry.submissions.otp import OTP_STEPS, audit_otp
 from registry.submissions.otp import WAITING as OTP_WAITING
 from registry.sync.apply import LOCAL, apply_assignment, apply_brand, apply_campaign, reject
 from registry.sync.models import Priority, SyncState
@@ -497,16 +497,7 @@ def _otp_done(session: Session, sub: Submission, brand: Brand, rec: OtpRecord, s
         summary, outcome = f"{brand.reference}: the owner's mobile is verified ({source})", "verified"
     else:
         summary, outcome = f"{brand.reference}: {source} has not confirmed the owner's mobile yet", "not verified"
-    record(
-        session,
-        organization_id=sub.organization_id,
-        actor=ACTOR,
-        action="otp",
-        entity_type="brand",
-        entity_id=brand.id,
-        summary=summary,
-        changes={"otp": [None, outcome]},
-    )
+    audit_otp(session, sub.organization_id, brand.id, ACTOR, outcome, summary)
     session.execute(
         sa.update(SyncState)
         .where(SyncState.subject == "brand", SyncState.subject_id == brand.id)
@@ -593,15 +584,13 @@ def _refused(session: Session, sub: Submission, job: Job, error: ProviderError, 
     source = rs.source_label(job.account.provider.value)
     if sub.step in OTP_STEPS:  # a wrong or expired PIN: the brand stays as it is, the officer sees why
         sub.otp_pin = None
-        record(
+        audit_otp(
             session,
-            organization_id=sub.organization_id,
-            actor=ACTOR,
-            action="otp",
-            entity_type="brand",
-            entity_id=sub.brand_id,
-            summary=f"one-time PIN refused by {source}: {error.message}"[:500],
-            changes={"otp": [None, "refused"]},
+            sub.organization_id,
+            sub.brand_id,
+            ACTOR,
+            "refused",
+            f"one-time PIN refused by {source}: {error.message}",
         )
     elif isinstance(subject, PhoneNumber) and sub.step is SubmissionStep.UNASSIGN:
         change_status(
