@@ -24,6 +24,7 @@ from registry.records import get_owned
 from registry.reviews.operations import submit_for_review
 from registry.rules.vocabulary import USECASES
 from registry.states import RegistrationStatus
+from registry.submissions.deactivation import can_deactivate, numbers_on, request_deactivation
 from registry.submissions.refile import REFILABLE, refile_campaign, refile_targets
 from registry.sync.queries import provider_view
 from registry.web.context import current_actor, page_arg
@@ -154,7 +155,10 @@ def delete_media(campaign_id: int, media_id: int):
 @bp.route("/campaigns/<id:campaign_id>")
 def detail(campaign_id: int):
     db = get_session()
-    campaign = get_owned(db, Campaign, g.organization.id, campaign_id)
+    return _render_detail(db, get_owned(db, Campaign, g.organization.id, campaign_id))
+
+
+def _render_detail(db, campaign: Campaign, *, deactivate_error: str | None = None, reason: str = ""):
     report = campaign_only(lint_campaign(campaign))
     refile = None
     if campaign.status in REFILABLE:
@@ -164,7 +168,29 @@ def detail(campaign_id: int):
                            by_field=by_field(report.findings), tcr=campaign_payload(campaign),
                            fields=[n for _, _, names in STEPS for n in names], life=lifecycle(db, campaign),
                            media_form=MediaForm(), usecase_label=USECASE_HELP.get(campaign.usecase, ("",))[0],
-                           refile=refile, provider=provider_view(db, campaign), tcr_id=campaign.tcr_campaign_id)
+                           refile=refile, provider=provider_view(db, campaign), tcr_id=campaign.tcr_campaign_id,
+                           deactivation={"error": deactivate_error, "reason": reason,
+                                         "numbers": numbers_on(db, campaign)}
+                           if can_deactivate(db, campaign) else None)
+
+
+@bp.route("/campaigns/<id:campaign_id>/deactivate", methods=["POST"])
+@requires(Permission.REVIEW)
+def deactivate(campaign_id: int):
+    """End a registered campaign for good (compliance officers; a written reason)."""
+    db = get_session()
+    campaign = get_owned(db, Campaign, g.organization.id, campaign_id)
+    reason = request.form.get("reason", "")
+    try:
+        request_deactivation(db, campaign, reason, actor=current_actor())
+    except UserValueError as exc:
+        db.rollback()
+        if exc.field == "reason":
+            return _render_detail(db, campaign, deactivate_error=exc.message, reason=reason), 422
+        flash(exc.message, "error")
+    else:
+        flash(f"{campaign.reference} is being deactivated at the provider; its status follows the answer.", "success")
+    return redirect(url_for(".detail", campaign_id=campaign.id) + "#deactivate-h")
 
 
 @bp.route("/campaigns/<id:campaign_id>/refile", methods=["POST"])

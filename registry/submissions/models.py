@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 class SubmissionStep(enum.StrEnum):
     """What the step does at the provider; brand steps run before campaign steps. ``numbers`` assigns a number
     to its campaign, ``unassign`` releases it; ``otp_send`` texts a sole proprietor's mobile the one-time PIN
-    and ``otp_verify`` submits the PIN the owner received."""
+    and ``otp_verify`` submits the PIN the owner received; ``deactivate`` ends a registered campaign for good."""
 
     BRAND = "brand"
     CAMPAIGN = "campaign"
@@ -28,6 +28,7 @@ class SubmissionStep(enum.StrEnum):
     UNASSIGN = "unassign"
     OTP_SEND = "otp_send"
     OTP_VERIFY = "otp_verify"
+    DEACTIVATE = "deactivate"
 
 
 class SubmissionStatus(LabeledEnum):

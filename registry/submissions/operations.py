@@ -29,6 +29,7 @@ PREFIX = {
     SubmissionStep.UNASSIGN: "u",
     SubmissionStep.OTP_SEND: "o",
     SubmissionStep.OTP_VERIFY: "v",
+    SubmissionStep.DEACTIVATE: "d",
 }
 
 
@@ -108,7 +109,8 @@ def add_submission(
     **subject: int | None,
 ) -> Submission:
     account = account or default_account(session, organization_id)
-    key = revision.id if revision is not None else subject.get("phone_number_id") or subject.get("brand_id") or 0
+    key = revision.id if revision is not None else (
+        subject.get("phone_number_id") or subject.get("brand_id") or subject.get("campaign_id") or 0)
     submission = Submission(
         organization_id=organization_id,
         revision_id=revision.id if revision else None,
@@ -274,6 +276,6 @@ def subject_of(session: Session, submission: Submission) -> Brand | Campaign | P
     """The brand, campaign or number a submission is about."""
     if submission.step in (SubmissionStep.BRAND, SubmissionStep.OTP_SEND, SubmissionStep.OTP_VERIFY):
         return session.get(Brand, submission.brand_id)  # type: ignore[return-value]
-    if submission.step is SubmissionStep.CAMPAIGN:
+    if submission.step in (SubmissionStep.CAMPAIGN, SubmissionStep.DEACTIVATE):
         return session.get(Campaign, submission.campaign_id)  # type: ignore[return-value]
     return session.get(PhoneNumber, submission.phone_number_id)  # type: ignore[return-value]

@@ -47,6 +47,7 @@ from registry.providers.base import (
 from registry.providers.reconcile import create_brand_once, create_campaign_once
 from registry.revisions.models import Revision
 from registry.states import AssignmentStatus, IdentityStatus, RegistrationStatus, RevisionStatus
+from registry.submissions.deactivation import DEACTIVATABLE
 from registry.submissions.otp import OTP_STEPS, audit_otp
 from registry.submissions.otp import WAITING as OTP_WAITING
 from registry.sync.apply import LOCAL, apply_assignment, apply_brand, apply_campaign, reject
@@ -146,7 +147,17 @@ def _claim(session: Session, config: Any, submission_id: int, worker: str, now: 
         default = default_account(session, sub.organization_id)
         sub.account_id = default.id if default else None
     account = session.get(ProviderAccount, sub.account_id) if sub.account_id else None
-    if sub.step in OTP_STEPS:
+    if sub.step is SubmissionStep.DEACTIVATE:
+        assert isinstance(subject, Campaign)
+        if subject.status not in DEACTIVATABLE:
+            return _finish(
+                session,
+                sub,
+                S.CANCELLED,
+                now,
+                f"{subject.reference} was {subject.status.label.lower()} when its turn came: nothing to deactivate",
+            )
+    elif sub.step in OTP_STEPS:
         assert isinstance(subject, Brand)
         if subject.status not in OTP_WAITING:
             return _finish(
@@ -190,7 +201,11 @@ def _claim(session: Session, config: Any, submission_id: int, worker: str, now: 
         previously_attempted=sub.maybe_committed or reclaimed,
         payload=dict(sub.revision.snapshot) if sub.revision is not None else {},
     )
-    if sub.step in OTP_STEPS:
+    if sub.step is SubmissionStep.DEACTIVATE:
+        job.existing_ref = linked_ref(session, "campaign", sub.campaign_id, account.id)  # type: ignore[arg-type]
+        if job.existing_ref is None:
+            return _attention(session, sub, now, f"the campaign is not registered with {account.label}")
+    elif sub.step in OTP_STEPS:
         job.existing_ref = linked_ref(session, "brand", sub.brand_id, account.id)  # type: ignore[arg-type]
         job.otp_pin = sub.otp_pin
         if job.existing_ref is None:
@@ -350,6 +365,8 @@ def _call(app: Any, job: Job) -> Outcome:
 
 
 def _send(provider: Any, job: Job) -> Outcome:
+    if job.step is SubmissionStep.DEACTIVATE:
+        return Outcome(provider.deactivate_campaign(job.existing_ref), action="deactivate")
     if job.step is SubmissionStep.OTP_SEND:
         return Outcome(provider.send_brand_otp(job.existing_ref), action="otp_send")
     if job.step is SubmissionStep.OTP_VERIFY:
@@ -421,6 +438,9 @@ def _apply(session: Session, config: Any, job: Job, outcome: Outcome, worker: st
     if isinstance(rec, OtpRecord):
         assert isinstance(subject, Brand)
         return _otp_done(session, sub, subject, rec, source_label, now)
+    if sub.step is SubmissionStep.DEACTIVATE:
+        assert isinstance(subject, Campaign) and isinstance(rec, CampaignRecord)
+        return _deactivated(session, config, sub, subject, rec, source_label, now)
     ref = rec.phone_number if isinstance(rec, AssignmentRecord) else rec.provider_id
     sub.provider_id = ref[:100]
     sub.registry_id = getattr(rec, "registry_id", None) or getattr(rec, "registry_campaign_id", None)
@@ -508,6 +528,32 @@ def _otp_done(session: Session, sub: Submission, brand: Brand, rec: OtpRecord, s
     return S.DONE.value
 
 
+def _deactivated(
+    session: Session, config: Any, sub: Submission, campaign: Campaign, rec: CampaignRecord, source: str, now: datetime
+) -> str:
+    """The provider took the deactivation: apply what it reports (deactivated, or still winding down: the sync
+    follows) and audit the call."""
+    state = session.scalar(
+        sa.select(SyncState).where(SyncState.subject == "campaign", SyncState.subject_id == campaign.id)
+    )
+    record(
+        session,
+        organization_id=sub.organization_id,
+        actor=ACTOR,
+        action="deactivate",
+        entity_type="campaign",
+        entity_id=campaign.id,
+        summary=f"{campaign.reference}: deactivation sent to {source}",
+        changes={"deactivation": [None, "sent"]},
+    )
+    if state is not None:
+        apply_campaign(session, state, campaign, rec, actor=ACTOR, source="provider", now=now, config=config)
+        schedule(state, config, campaign.status, now)
+    _finish(session, sub, S.DONE, now, None)
+    sub.maybe_committed = False
+    return S.DONE.value
+
+
 def schedule(state: SyncState, config: Any, status: Any, now: datetime) -> None:
     """Set the item's priority and next look from the status it is now in."""
     state.priority = int(priority_for(status))
@@ -591,6 +637,17 @@ def _refused(session: Session, sub: Submission, job: Job, error: ProviderError, 
             ACTOR,
             "refused",
             f"one-time PIN refused by {source}: {error.message}",
+        )
+    elif sub.step is SubmissionStep.DEACTIVATE:  # the campaign stays as it is; the officer sees why
+        record(
+            session,
+            organization_id=sub.organization_id,
+            actor=ACTOR,
+            action="deactivate",
+            entity_type="campaign",
+            entity_id=sub.campaign_id,
+            summary=f"deactivation refused by {source}: {error.message}"[:500],
+            changes={"deactivation": [None, "refused"]},
         )
     elif isinstance(subject, PhoneNumber) and sub.step is SubmissionStep.UNASSIGN:
         change_status(

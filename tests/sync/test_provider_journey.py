@@ -103,6 +103,14 @@ def test_registration_goes_through_each_provider_to_approval(pflow: Flow, kind: 
     assert "120000001" not in str([c.request_body for c in calls])  # no tax id in the call log
     events = flow.db.scalars(sa.select(WebhookEvent).where(WebhookEvent.account_id == flow.account.id)).all()
     assert events, "the provider's webhooks reached the app and verified"
+
+    # the officer ends it: deactivated at the provider through the outbox
+    from registry.submissions.deactivation import request_deactivation
+
+    request_deactivation(flow.db, campaign, "The program this campaign served has ended.", actor=Actor.of(flow.officer))
+    flow.db.commit()
+    flow.run()
+    assert until(flow, campaign, R.DEACTIVATED, step={"minutes": 10}).status is R.DEACTIVATED
     assert verify_organization(flow.db, flow.org.id) is None
 
 
