@@ -42,8 +42,7 @@ def find_number(session: Session, org: Organization, raw: str) -> PhoneNumber | 
 
 def add_number(session: Session, org: Organization, raw: str, *, actor: Actor, label: str = "") -> PhoneNumber:
     e164 = normalize_number(raw)
-    if session.scalar(sa.select(PhoneNumber.id).where(PhoneNumber.organization_id == org.id,
-                                                      PhoneNumber.e164 == e164)):
+    if find_number(session, org, e164) is not None:
         raise IntegrityViolation(f"{e164} is already in your organization's numbers.", field="e164")
     number = PhoneNumber(organization_id=org.id, e164=e164, label=label.strip())
     return create_record(session, number, actor=actor, entity_type="phone_number", label=f"Number {e164}")

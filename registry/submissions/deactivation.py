@@ -59,8 +59,13 @@ def request_deactivation(session: Session, campaign: Campaign, reason: str, *, a
                              "none is left sending under an ended campaign.")
     sub = add_submission(session, None, SubmissionStep.DEACTIVATE, campaign.organization_id,
                          account=session.get(ProviderAccount, account_id), campaign_id=campaign.id)
-    record(session, organization_id=campaign.organization_id, actor=actor, action="deactivate",
-           entity_type="campaign", entity_id=campaign.id,
-           summary=f"{campaign.reference}: deactivation requested: {reason}"[:500],
-           changes={"deactivation": [None, "requested"], "reason": [None, reason]})
+    audit_deactivation(session, campaign.organization_id, campaign.id, actor, "requested",
+                       f"{campaign.reference}: deactivation requested: {reason}", reason=[None, reason])
     return sub
+
+
+def audit_deactivation(session: Session, organization_id: int, campaign_id: int | None, actor: Actor, outcome: str,
+                       summary: str, **changes: list[object]) -> None:
+    """The audit event of one step of a deactivation (requested, sent, refused)."""
+    record(session, organization_id=organization_id, actor=actor, action="deactivate", entity_type="campaign",
+           entity_id=campaign_id, summary=summary[:500], changes={"deactivation": [None, outcome], **changes})

@@ -30,6 +30,22 @@ class SubmissionStep(enum.StrEnum):
     OTP_VERIFY = "otp_verify"
     DEACTIVATE = "deactivate"
 
+    @property
+    def subject(self) -> str:
+        """What the step is about, as sync items name it: ``brand``, ``campaign`` or ``phone_number``."""
+        return _SUBJECTS[self]
+
+
+_SUBJECTS = {
+    SubmissionStep.BRAND: "brand",
+    SubmissionStep.OTP_SEND: "brand",
+    SubmissionStep.OTP_VERIFY: "brand",
+    SubmissionStep.CAMPAIGN: "campaign",
+    SubmissionStep.DEACTIVATE: "campaign",
+    SubmissionStep.NUMBERS: "phone_number",
+    SubmissionStep.UNASSIGN: "phone_number",
+}
+
 
 class SubmissionStatus(LabeledEnum):
     """Where an outbox row stands."""

@@ -274,8 +274,9 @@ def retry_submission(session: Session, submission: Submission, *, actor: Actor) 
 
 def subject_of(session: Session, submission: Submission) -> Brand | Campaign | PhoneNumber:
     """The brand, campaign or number a submission is about."""
-    if submission.step in (SubmissionStep.BRAND, SubmissionStep.OTP_SEND, SubmissionStep.OTP_VERIFY):
+    subject = submission.step.subject
+    if subject == "brand":
         return session.get(Brand, submission.brand_id)  # type: ignore[return-value]
-    if submission.step in (SubmissionStep.CAMPAIGN, SubmissionStep.DEACTIVATE):
+    if subject == "campaign":
         return session.get(Campaign, submission.campaign_id)  # type: ignore[return-value]
     return session.get(PhoneNumber, submission.phone_number_id)  # type: ignore[return-value]

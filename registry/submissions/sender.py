@@ -47,7 +47,7 @@ from registry.providers.base import (
 from registry.providers.reconcile import create_brand_once, create_campaign_once
 from registry.revisions.models import Revision
 from registry.states import AssignmentStatus, IdentityStatus, RegistrationStatus, RevisionStatus
-from registry.submissions.deactivation import DEACTIVATABLE
+from registry.submissions.deactivation import DEACTIVATABLE, audit_deactivation
 from registry.submissions.otp import OTP_STEPS, audit_otp
 from registry.submissions.otp import WAITING as OTP_WAITING
 from registry.sync.apply import LOCAL, apply_assignment, apply_brand, apply_campaign, reject
@@ -536,15 +536,8 @@ def _deactivated(
     state = session.scalar(
         sa.select(SyncState).where(SyncState.subject == "campaign", SyncState.subject_id == campaign.id)
     )
-    record(
-        session,
-        organization_id=sub.organization_id,
-        actor=ACTOR,
-        action="deactivate",
-        entity_type="campaign",
-        entity_id=campaign.id,
-        summary=f"{campaign.reference}: deactivation sent to {source}",
-        changes={"deactivation": [None, "sent"]},
+    audit_deactivation(
+        session, sub.organization_id, campaign.id, ACTOR, "sent", f"{campaign.reference}: deactivation sent to {source}"
     )
     if state is not None:
         apply_campaign(session, state, campaign, rec, actor=ACTOR, source="provider", now=now, config=config)
@@ -565,12 +558,7 @@ def link(
     session: Session, sub: Submission, subject: Any, ref: str, *, parent_ref: str | None, now: datetime
 ) -> SyncState:
     """Create or update the sync item linking ``subject`` to its provider object."""
-    kind = {
-        SubmissionStep.BRAND: "brand",
-        SubmissionStep.CAMPAIGN: "campaign",
-        SubmissionStep.NUMBERS: "phone_number",
-        SubmissionStep.UNASSIGN: "phone_number",
-    }[sub.step]
+    kind = sub.step.subject
     state = session.scalar(sa.select(SyncState).where(SyncState.subject == kind, SyncState.subject_id == subject.id))
     if state is None:
         state = SyncState(
@@ -639,15 +627,13 @@ def _refused(session: Session, sub: Submission, job: Job, error: ProviderError, 
             f"one-time PIN refused by {source}: {error.message}",
         )
     elif sub.step is SubmissionStep.DEACTIVATE:  # the campaign stays as it is; the officer sees why
-        record(
+        audit_deactivation(
             session,
-            organization_id=sub.organization_id,
-            actor=ACTOR,
-            action="deactivate",
-            entity_type="campaign",
-            entity_id=sub.campaign_id,
-            summary=f"deactivation refused by {source}: {error.message}"[:500],
-            changes={"deactivation": [None, "refused"]},
+            sub.organization_id,
+            sub.campaign_id,
+            ACTOR,
+            "refused",
+            f"deactivation refused by {source}: {error.message}",
         )
     elif isinstance(subject, PhoneNumber) and sub.step is SubmissionStep.UNASSIGN:
         change_status(
